@@ -1,0 +1,43 @@
+# billing-monitoring. `make build` renders everything from thresholds.yaml; `make test`
+# proves it (promtool, amtool, JSON Schema, pytest). Both set themselves up on a fresh
+# Debian/Ubuntu machine.
+
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+SPEC    ?= thresholds.yaml
+STAMP   := $(VENV)/.installed
+
+.PHONY: build test check lint tools clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(STAMP)
+	$(PY) -m generators build --spec $(SPEC)
+
+check: $(STAMP)
+	$(PY) -m generators check --spec $(SPEC)
+
+lint: $(STAMP) tools
+	$(PY) -m ruff check generators tests
+	promtool check rules --lint=all --lint-fatal alerts/*.rules.yml
+
+# promtool/amtool from the distribution when missing (Debian: prometheus 2.42,
+# prometheus-alertmanager 0.25).
+tools:
+	@command -v promtool >/dev/null && command -v amtool >/dev/null || { \
+	  echo "installing promtool and amtool (apt: prometheus prometheus-alertmanager)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    prometheus prometheus-alertmanager >/dev/null; }
+
+test: $(STAMP) tools check lint
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

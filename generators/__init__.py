@@ -1,0 +1,1 @@
+"""billing-monitoring generators: thresholds.yaml -> rules, tests, dashboards, routing, docs."""

@@ -1,0 +1,218 @@
+"""Generate promtool unit tests for every alert from the same spec as the rules.
+
+Per alert, one test file with: a healthy phase just on the safe side of the threshold (no
+alert), a breach just across it (pending one evaluation before it may fire, then firing
+with its exact labels and rendered annotations), and recovery (resolved). Alerts with
+`absent: true` also get a test with no series at all. The times and texts come from the
+fixture oracle; promtool proves them against the real rule file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generators.fixtures import Fixture, Series, build_fixture
+from generators.layout import dashboard_url, runbook_url
+from generators.model import Alert, Spec
+from generators.promql import kept_labels
+from generators.rules import RULES_FILE, description_parts
+from generators.spec import format_duration
+from generators.templating import format_value, render_expected
+from generators.yamlout import dump_yaml
+
+
+class FixtureError(Exception):
+    """The fixture does not behave as the test plan needs (a generator bug)."""
+
+
+@dataclass(frozen=True)
+class AlertTimeline:
+    healthy_check: int
+    pending_check: int | None
+    firing_check: int
+    recovery_check: int
+
+
+def simulate(alert: Alert, fx: Fixture) -> list[str]:
+    """Alert state ('inactive', 'pending', 'firing') at every evaluation, as Prometheus
+    computes it: active while the expression holds, firing once active for `for`."""
+    states, active_since = [], None
+    for i in range(fx.end):
+        value = fx.value_at(i)
+        active = value is not None and alert.threshold.breached_by(value)
+        if not active:
+            active_since = None
+            states.append("inactive")
+            continue
+        active_since = i if active_since is None else active_since
+        held = (i - active_since) * fx.step
+        states.append("firing" if held >= alert.for_seconds else "pending")
+    return states
+
+
+def plan_timeline(alert: Alert, fx: Fixture) -> AlertTimeline:
+    states = simulate(alert, fx)
+    a, b = fx.breach_start, fx.recovery_start
+    healthy = a - 1
+    if states[healthy] != "inactive" or fx.value_at(healthy) is None:
+        raise FixtureError(f"{alert.name}: healthy phase does not end healthy")
+    if any(s != "inactive" for s in states[:a]):
+        raise FixtureError(f"{alert.name}: alert active during the healthy phase")
+    first_firing = next((i for i in range(a, b) if states[i] == "firing"), None)
+    if first_firing is None:
+        raise FixtureError(f"{alert.name}: breach phase never fires")
+    pending = None
+    if alert.for_seconds:
+        pending = first_firing - 1
+        if states[pending] != "pending":
+            raise FixtureError(f"{alert.name}: not pending right before firing")
+    firing = max(first_firing, a + fx.window_steps)
+    if firing >= b or states[firing] != "firing":
+        raise FixtureError(f"{alert.name}: not firing once the window is all breach")
+    resolved = next((i for i in range(b, fx.end) if states[i] == "inactive"), None)
+    if resolved is None:
+        raise FixtureError(f"{alert.name}: never resolves")
+    recovery = max(resolved, b + fx.window_steps)
+    if recovery >= fx.end or any(s != "inactive" for s in states[recovery:]):
+        raise FixtureError(f"{alert.name}: fires again after recovery")
+    return AlertTimeline(healthy, pending, firing, recovery)
+
+
+def render_values(values: list[float | None]) -> str:
+    """promtool's expanding notation: runs of equal steps become 'start+stepxN'."""
+    parts, i = [], 0
+    while i < len(values):
+        v = values[i]
+        if v is None:
+            j = i
+            while j + 1 < len(values) and values[j + 1] is None:
+                j += 1
+            parts.append("_" if j == i else f"_x{j - i + 1}")
+            i = j + 1
+            continue
+        j, d = i, None
+        while j + 1 < len(values) and values[j + 1] is not None:
+            step = values[j + 1] - values[j]  # type: ignore[operator]
+            if d is None:
+                d = step
+            elif step != d:
+                break
+            j += 1
+        if j == i:
+            parts.append(_num(v))
+        else:
+            sign = "+" if d >= 0 else "-"  # type: ignore[operator]
+            parts.append(f"{_num(v)}{sign}{_num(abs(d))}x{j - i}")  # type: ignore[arg-type]
+        i = j + 1
+    return " ".join(parts)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(v)
+
+
+def render_series(series: Series) -> list[dict[str, str]]:
+    out = []
+    for key in sorted(series):
+        labels = dict(key)
+        name = labels.pop("__name__")
+        body = ", ".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        out.append({"series": f"{name}{{{body}}}", "values": render_values(series[key])})
+    return out
+
+
+def _expected_alert(spec: Spec, alert: Alert, labels: dict[str, str], value: float) -> dict[str, Any]:
+    return {
+        "exp_labels": {**labels, "severity": alert.severity, "team": alert.team},
+        "exp_annotations": {
+            "summary": alert.summary,
+            "description": render_expected(description_parts(spec, alert), value, labels),
+            "runbook_url": runbook_url(spec, alert),
+            "dashboard_url": dashboard_url(spec, alert),
+        },
+    }
+
+
+def _at(index: int, step: int) -> str:
+    return format_duration(index * step)
+
+
+def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
+    fx = build_fixture(spec, alert)
+    timeline = plan_timeline(alert, fx)
+    step = fx.step
+    unit = alert.value_unit
+    t = alert.threshold
+    healthy_value = fx.value_at(timeline.healthy_check)
+    breach_value = fx.value_at(timeline.firing_check)
+    assert healthy_value is not None and breach_value is not None
+    name = (f"{alert.name}: {format_value(unit, healthy_value)} (healthy) -> "
+            f"{format_value(unit, breach_value)} (breach of {t.op} "
+            f"{format_value(unit, t.value)}) -> healthy")
+    checks: list[dict[str, Any]] = [
+        {"eval_time": _at(timeline.healthy_check, step), "alertname": alert.name, "exp_alerts": []}
+    ]
+    expr_tests = []
+    if timeline.pending_check is not None:
+        checks.append({"eval_time": _at(timeline.pending_check, step), "alertname": alert.name,
+                       "exp_alerts": []})
+        pending_labels = {"alertname": alert.name, "alertstate": "pending", **fx.alert_labels,
+                          "severity": alert.severity, "team": alert.team}
+        body = ", ".join(f'{k}="{v}"' for k, v in pending_labels.items())
+        expr_tests.append({
+            "expr": f'ALERTS{{alertname="{alert.name}", alertstate="pending"}}',
+            "eval_time": _at(timeline.pending_check, step),
+            "exp_samples": [{"labels": f"ALERTS{{{body}}}", "value": 1}],
+        })
+    checks.append({
+        "eval_time": _at(timeline.firing_check, step),
+        "alertname": alert.name,
+        "exp_alerts": [_expected_alert(spec, alert, fx.alert_labels, breach_value)],
+    })
+    checks.append({"eval_time": _at(timeline.recovery_check, step), "alertname": alert.name,
+                   "exp_alerts": []})
+    test: dict[str, Any] = {
+        "name": name,
+        "interval": format_duration(step),
+        "input_series": render_series(fx.series),
+        "alert_rule_test": checks,
+    }
+    if expr_tests:
+        test["promql_expr_test"] = expr_tests
+    return test
+
+
+def render_absent_test(spec: Spec, alert: Alert) -> dict[str, Any]:
+    """No series at all: the alert must fire rather than go silent."""
+    step = 60
+    hold = -(-alert.for_seconds // step)
+    labels = dict(spec.selector_labels(alert.indicator.metric))
+    checks: list[dict[str, Any]] = []
+    if hold:
+        checks.append({"eval_time": _at(hold - 1, step), "alertname": alert.name, "exp_alerts": []})
+    checks.append({"eval_time": _at(hold + 1, step), "alertname": alert.name,
+                   "exp_alerts": [_expected_alert(spec, alert, labels, 0.0)]})
+    assert set(labels) <= set(kept_labels(spec, alert.indicator))
+    return {
+        "name": f"{alert.name}: no {alert.indicator.metric} series at all -> fires",
+        "interval": format_duration(step),
+        "input_series": [],
+        "alert_rule_test": checks,
+    }
+
+
+def render_unit_tests(spec: Spec) -> dict[str, str]:
+    files = {}
+    for alert in spec.alerts:
+        fx_step = build_fixture(spec, alert).step
+        tests = [render_alert_test(spec, alert)]
+        if alert.absent:
+            tests.append(render_absent_test(spec, alert))
+        doc = {
+            "rule_files": [f"../{RULES_FILE}"],
+            "evaluation_interval": format_duration(fx_step),
+            "tests": tests,
+        }
+        files[f"alerts/tests/{alert.name}.test.yml"] = dump_yaml(doc)
+    return files

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generators.model import Spec
+from generators.spec import load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = ROOT / "thresholds.yaml"
+RULES_PATH = ROOT / "alerts" / "billing.rules.yml"
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:  # `make test` installs it; a bare pytest run must say so, not skip
+        pytest.fail(f"{name} is not installed; run `make tools` (apt: prometheus prometheus-alertmanager)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    return load_spec(SPEC_PATH)
+
+
+@pytest.fixture(scope="session")
+def rule_groups() -> list[dict[str, Any]]:
+    return yaml.safe_load(RULES_PATH.read_text())["groups"]
+
+
+@pytest.fixture(scope="session")
+def alert_rules(rule_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for g in rule_groups for r in g["rules"] if "alert" in r]
+
+
+@pytest.fixture(scope="session")
+def recording_rules(rule_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for g in rule_groups for r in g["rules"] if "record" in r]

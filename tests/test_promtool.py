@@ -1,0 +1,49 @@
+"""The rules load in promtool with every lint enabled, and every unit test passes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, RULES_PATH, require_tool
+
+GENERATED_TESTS = sorted((ROOT / "alerts" / "tests").glob("*.test.yml"))
+SCENARIO_TESTS = sorted((ROOT / "tests" / "promtool").glob("*.test.yml"))
+
+
+def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([require_tool("promtool"), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_rules_pass_promtool_lint() -> None:
+    result = _promtool("check", "rules", "--lint=all", "--lint-fatal", str(RULES_PATH))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_there_are_generated_and_scenario_tests() -> None:
+    assert len(GENERATED_TESTS) >= 18
+    assert SCENARIO_TESTS
+
+
+@pytest.mark.parametrize("test_file", GENERATED_TESTS + SCENARIO_TESTS, ids=lambda p: p.name)
+def test_promtool_unit_tests(test_file: Path) -> None:
+    result = _promtool("test", "rules", str(test_file))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_promtool_catches_a_broken_threshold(tmp_path: Path) -> None:
+    """The generated tests can fail: move one threshold in the rules only, and they do."""
+    rules = RULES_PATH.read_text().replace(
+        "success_ratio_rate5m < 0.95", "success_ratio_rate5m < 0.93"
+    )
+    assert "< 0.93" in rules
+    (tmp_path / "alerts" / "tests").mkdir(parents=True)
+    (tmp_path / "alerts" / "billing.rules.yml").write_text(rules)
+    test_file = ROOT / "alerts" / "tests" / "BillingIngestionSuccessRateLow.test.yml"
+    copy = tmp_path / "alerts" / "tests" / test_file.name
+    copy.write_text(test_file.read_text())
+    result = _promtool("test", "rules", str(copy))
+    assert result.returncode != 0
+    assert "BillingIngestionSuccessRateLow" in result.stdout + result.stderr

@@ -1,0 +1,108 @@
+"""A wrong spec fails with one clear message per problem (file, line, field, fix), no
+traceback, and leaves existing outputs untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SPEC_PATH
+
+GOOD = SPEC_PATH.read_text()
+
+
+def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(needle, start + 1)
+    return text[:start].count("\n") + 1
+
+
+def _build(spec_text: str, out: Path) -> subprocess.CompletedProcess[str]:
+    spec = out / "thresholds.yaml"
+    spec.write_text(spec_text)
+    return subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--spec", str(spec), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+
+
+CASES = [
+    # (name, old, new, expected line needle, expected message fragments)
+    ("unknown key", "    for: 5m\n    severity: critical\n    team: ingestion",
+     "    for: 5m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
+     ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key"]),
+    ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
+     "threshold: {op: \"<\", value: high}\n    min_rate: 1", "threshold: {op: \"<\", value: high}",
+     ["threshold.value", "expected int or float, got str"]),
+    ("unknown metric", "metric: billing_events_received_total\n    errors",
+     "metric: billing_events_recieved_total\n    errors",
+     "metric: billing_events_recieved_total",
+     ["indicators.ingestion_success.metric", "unknown metric 'billing_events_recieved_total'"]),
+    ("duplicate alert", "  - name: PlatformTargetDown", "  - name: PlatformDown",
+     "  - name: PlatformDown\n    indicator: platform_up\n    threshold: {op: \"<\"",
+     ["duplicate alert name", "rename one"]),
+    ("bad duration", "    for: 10m\n    severity: warning\n    team: ingestion",
+     "    for: 10 minutes\n    severity: warning\n    team: ingestion", "    for: 10 minutes",
+     ["IngestionLatencyHigh).for", "bad duration '10 minutes'"]),
+    ("ratio out of range", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
+     "threshold: {op: \"<\", value: 95}\n    min_rate: 1", "value: 95}",
+     ["threshold.value", "out of range for a ratio", "e.g. 0.95"]),
+    ("latency threshold between buckets", "threshold: {op: \">\", value: 5}",
+     "threshold: {op: \">\", value: 4}", "  - name: PaymentLatencyHigh",
+     ["not a bucket boundary", "billing_payment_duration_seconds"]),
+    ("rate window too short", "    window: 5m\n  api_latency", "    window: 1m\n  api_latency",
+     "    window: 1m", ["indicators.api_errors.window", "shorter than 4x the scrape interval"]),
+    ("unknown team", "    team: payments\n    summary: Less", "    team: payment\n    summary: Less",
+     "    team: payment\n", ["unknown team 'payment'"]),
+    ("templated summary", "summary: A database connection pool is more than 80% used.",
+     "summary: Pool {{ $labels.pool }} is full", "summary: Pool", ["static sentence ending with a period"]),
+    ("duplicate yaml key", "    severity: warning\n    team: database\n    summary: RDS",
+     "    severity: warning\n    severity: info\n    team: database\n    summary: RDS", "    severity: info",
+     ["duplicate key 'severity'"]),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_spec_is_reported_precisely(tmp_path: Path, case: tuple) -> None:
+    _, old, new, line_needle, fragments = case
+    assert GOOD.count(old) == 1, f"test fixture out of date: {old!r}"
+    bad = GOOD.replace(old, new)
+    existing = tmp_path / "alerts" / "billing.rules.yml"
+    existing.parent.mkdir()
+    existing.write_text("# committed output\n")
+    result = _build(bad, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = _line_of(bad, line_needle)
+    assert f"thresholds.yaml:{line}:" in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    assert "nothing was written" in result.stderr
+    assert existing.read_text() == "# committed output\n"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["billing.rules.yml", "thresholds.yaml"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    bad = GOOD.replace("value: 0.95}\n    min_rate: 1", "value: 95}\n    min_rate: 1").replace(
+        "    team: payments\n    summary: Less", "    team: payment\n    summary: Less")
+    result = _build(bad, tmp_path)
+    assert "2 problem(s)" in result.stderr
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    bad = GOOD.replace("  alert_prefix: Billing", "  alert_prefix: [Billing")
+    result = _build(bad, tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not valid YAML" in result.stderr
+
+
+def test_missing_spec_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--spec", str(tmp_path / "nope.yaml")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 1 and "cannot read" in result.stderr
