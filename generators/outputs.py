@@ -18,12 +18,14 @@ from generators.yamlout import dump_yaml
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
+    from generators.dashboards import render_dashboards
     from generators.docs import render_alert_docs
     from generators.unittests import render_unit_tests
 
     files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec)
+    files.update(render_dashboards(spec))
     return dict(sorted(files.items()))
 
 

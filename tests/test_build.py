@@ -3,6 +3,7 @@ exactly the alert, its tests, its docs and its dashboard line."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -48,12 +49,16 @@ def test_changing_one_threshold_changes_only_its_alert_tests_docs_and_panel(tmp_
     changed = sorted(rel for rel in before if before[rel] != after.get(rel))
     assert changed == sorted(EXPECTED_CHANGED)
     assert "histogram_quantile_rate5m{quantile=\"0.99\"} > 2.5" in after["alerts/billing.rules.yml"]
+    panels = json.loads(after["dashboards/performance.json"])["panels"]
+    latency = next(p for p in panels if p["title"] == "Ingestion latency")
+    assert [s["value"] for s in latency["fieldConfig"]["defaults"]["thresholds"]["steps"]] == [None, 2.5]
 
 
 EXPECTED_CHANGED = [
     "alerts/billing.rules.yml",
     "alerts/tests/BillingIngestionLatencyHigh.test.yml",
     "docs/alerts.md",
+    "dashboards/performance.json",
 ]
 
 
