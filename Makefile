@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test check lint tools clean
+.PHONY: build test check lint tools clean import
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ tools:
 
 test: $(STAMP) tools check lint
 	$(PY) -m pytest -q
+
+# Upload dashboards/ through Grafana's HTTP API: GRAFANA_URL=... GRAFANA_TOKEN=... make import
+import: $(STAMP)
+	$(PY) -m generators import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Command line: python -m generators build|check [--spec PATH] [--out DIR]."""
+"""Command line: python -m generators build|check [--spec PATH] [--out DIR] | import."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from generators.grafana_import import run_import
 from generators.outputs import diff_outputs, render_all, write_outputs
 from generators.spec import SpecInvalid, load_spec
 
@@ -21,11 +22,17 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--spec", default="thresholds.yaml", help="threshold spec (default: %(default)s)")
         cmd.add_argument("--out", default=".", help="output root (default: %(default)s)")
+    imp = sub.add_parser("import", help="upload dashboards/ to Grafana (GRAFANA_URL, GRAFANA_TOKEN)")
+    imp.add_argument("--dashboards", default="dashboards", help="folder of dashboard JSON (default: %(default)s)")
+    imp.add_argument("--folder-uid", default="billing", help="Grafana folder uid (default: %(default)s)")
+    imp.add_argument("--folder-title", default="Billing", help="title if the folder is created")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "import":
+        return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
     started = time.perf_counter()
     try:
         spec = load_spec(args.spec)
