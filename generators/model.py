@@ -129,6 +129,7 @@ class Alert:
     quantile: float | None = None
     min_rate: float | None = None
     absent: bool = False
+    inhibits: tuple[str, ...] = ()  # full names of alerts this one silences while firing
     line: int = 0  # where the alert is defined in the spec, for error messages
 
     @property
@@ -175,7 +176,7 @@ class Dashboard:
 class Receiver:
     name: str
     type: Literal["webhook", "email", "slack", "pagerduty"]
-    # Non-secret settings (to address, channel); secrets only as *_file paths.
+    # Non-secret settings (url, channel, to) and *_file paths; never a secret itself.
     settings: tuple[tuple[str, str], ...]
 
 
@@ -183,8 +184,23 @@ class Receiver:
 class Team:
     name: str
     description: str
-    receivers: tuple[str, ...] = ()  # receiver names for warning/info alerts
-    pager: str = ""  # receiver name critical alerts page through
+    chat: tuple[str, ...] = ()  # receivers of every alert of the team
+    pager: str = ""  # receiver critical alerts also page through
+
+
+@dataclass(frozen=True)
+class Timing:
+    group_wait: int
+    group_interval: int
+    repeat_interval: int
+
+
+@dataclass(frozen=True)
+class Routing:
+    default_receiver: str
+    all_alerts_to: tuple[str, ...]
+    group_by: tuple[str, ...]
+    timings: dict[str, Timing]  # by severity
 
 
 @dataclass(frozen=True)
@@ -207,6 +223,15 @@ class Spec:
     alerts: tuple[Alert, ...]
     teams: dict[str, Team]
     dashboards: tuple[Dashboard, ...] = ()
+    receivers: dict[str, Receiver] | None = None
+    routing: Routing | None = None
+
+    def receivers_for(self, alert: Alert) -> tuple[str, ...]:
+        """Every receiver an alert reaches, in routing order."""
+        assert self.routing is not None
+        team = self.teams[alert.team]
+        pager = (team.pager,) if alert.severity == "critical" and team.pager else ()
+        return tuple(dict.fromkeys((*self.routing.all_alerts_to, *pager, *team.chat)))
 
     def selector_labels(self, metric: str) -> tuple[tuple[str, str], ...]:
         return self.settings.selectors[self.metrics[metric].source]

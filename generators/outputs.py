@@ -18,6 +18,7 @@ from generators.yamlout import dump_yaml
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
+    from generators.alertmanager import render_alertmanager
     from generators.dashboards import render_dashboards
     from generators.docs import render_alert_docs
     from generators.unittests import render_unit_tests
@@ -26,6 +27,7 @@ def render_all(spec: Spec) -> dict[str, str]:
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec)
     files.update(render_dashboards(spec))
+    files.update(render_alertmanager(spec))
     return dict(sorted(files.items()))
 
 

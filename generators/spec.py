@@ -25,12 +25,15 @@ from generators.model import (
     Matcher,
     Metric,
     Panel,
+    Receiver,
+    Routing,
     Row,
     Settings,
     Spec,
     Target,
     Team,
     Threshold,
+    Timing,
 )
 from generators.yamlsrc import DuplicateKeyError, LineList, LineMap, load_yaml_with_lines
 
@@ -212,25 +215,30 @@ def build_spec(raw: Any, file: str) -> Spec:
     c = _Checker(file)
     top = c.mapping(
         raw, "", 1, required=("settings", "metrics", "indicators", "alerts", "teams"),
-        optional=("dashboards",),
+        optional=("dashboards", "receivers", "routing"),
     )
     if top is None:
         raise SpecInvalid(c.errors)
     settings = _settings(c, top.get("settings"), c.line_of(top, "settings"))
     metrics = _metrics(c, top.get("metrics"), c.line_of(top, "metrics"), settings)
     indicators = _indicators(c, top.get("indicators"), c.line_of(top, "indicators"), metrics)
-    teams = _teams(c, top.get("teams"), c.line_of(top, "teams"))
+    receivers = _receivers(c, top.get("receivers", LineMap()), c.line_of(top, "receivers"))
+    teams = _teams(c, top.get("teams"), c.line_of(top, "teams"), receivers)
+    routing = _routing(c, top.get("routing"), c.line_of(top, "routing"), receivers) if "routing" in top else None
     alerts = _alerts(c, top.get("alerts"), c.line_of(top, "alerts"), settings, indicators, teams)
     if settings is not None:
         _check_windows(c, top.get("indicators"), indicators, settings)
     _check_quantile_thresholds(c, top.get("alerts"), alerts, metrics)
     dashboards = _dashboards(c, top.get("dashboards", LineList()), c.line_of(top, "dashboards"),
                              indicators)
-    _check_alerts_shown(c, top.get("alerts"), alerts, dashboards)
+    _check_alerts_shown(c, alerts, dashboards)
+    declared = {b.get("name") for b in top.get("alerts") or [] if isinstance(b, LineMap)}
+    _check_alerts_routed(c, alerts, teams, routing, {f"{prefix_of(settings)}{n}" for n in declared})
     if c.errors:
         raise SpecInvalid(c.errors)
     assert settings is not None
-    return Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards))
+    return Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards),
+                receivers, routing)
 
 
 def _settings(c: _Checker, node: Any, line: int) -> Settings | None:
@@ -456,18 +464,143 @@ def matcher_matches(matcher: Matcher, value: str) -> bool:
     return full if matcher.op == "=~" else not full
 
 
-def _teams(c: _Checker, node: Any, line: int) -> dict[str, Team]:
+def _teams(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) -> dict[str, Team]:
     result: dict[str, Team] = {}
     if not isinstance(node, LineMap):
         c.error(line, "teams", "expected a mapping of team name -> definition")
         return result
     for name, body in node.items():
         p = f"teams.{name}"
-        m = c.mapping(body, p, node.key_lines[str(name)], required=("description",))
+        m = c.mapping(body, p, node.key_lines[str(name)], required=("description",),
+                      optional=("chat", "pager"))
         if m is None:
             continue
-        result[str(name)] = Team(str(name), c.value(m, "description", p, str, ""))
+        chat = c.value(m, "chat", p, list, [])
+        for i, receiver in enumerate(chat):
+            if receiver not in receivers:
+                c.error(chat.item_lines[i], f"{p}.chat[{i}]", _unknown_receiver(receiver, receivers))
+        pager = c.value(m, "pager", p, str, "")
+        if pager and pager not in receivers:
+            c.error(m.key_lines["pager"], f"{p}.pager", _unknown_receiver(pager, receivers))
+        result[str(name)] = Team(str(name), c.value(m, "description", p, str, ""),
+                                 tuple(str(r) for r in chat), pager)
     return result
+
+
+def _unknown_receiver(name: Any, receivers: dict[str, Receiver]) -> str:
+    return f"unknown receiver {name!r}; define it under receivers (known: {', '.join(sorted(receivers)) or 'none'})"
+
+
+# receiver type -> (required keys, optional keys); secrets only as *_file
+_RECEIVER_FIELDS = {
+    "webhook": (("url",), ("credentials_file", "send_resolved")),
+    "slack": (("channel", "api_url_file"), ("send_resolved",)),
+    "pagerduty": (("routing_key_file",), ("send_resolved",)),
+    "email": (("to", "from", "smarthost"), ("auth_username", "auth_password_file", "send_resolved")),
+}
+_SECRET_KEYS = ("api_url", "routing_key", "service_key", "auth_password", "password", "credentials",
+                "token", "bearer_token", "auth_secret", "secret", "api_key")
+
+
+def _receivers(c: _Checker, node: Any, line: int) -> dict[str, Receiver]:
+    result: dict[str, Receiver] = {}
+    if not isinstance(node, LineMap):
+        c.error(line, "receivers", "expected a mapping of receiver name -> definition")
+        return result
+    for name, body in node.items():
+        p = f"receivers.{name}"
+        rtype = body.get("type") if isinstance(body, LineMap) else None
+        if rtype not in _RECEIVER_FIELDS:
+            c.error(c.line_of(body, "type"), f"{p}.type",
+                    f"unknown receiver type {rtype!r}; one of {', '.join(_RECEIVER_FIELDS)}")
+            continue
+        assert isinstance(body, LineMap)
+        for key in body:
+            if key in _SECRET_KEYS:
+                c.error(body.key_lines[key], f"{p}.{key}",
+                        f"secrets must not be written in the spec (it is committed); put the value in a "
+                        f"file on the Alertmanager host and write {key}_file: /etc/alertmanager/secrets/...")
+        required, optional = _RECEIVER_FIELDS[rtype]
+        allowed_extra = tuple(k for k in body if k in _SECRET_KEYS)  # reported above already
+        m = c.mapping(body, p, node.key_lines[str(name)], required=("type", *required),
+                      optional=(*optional, *allowed_extra))
+        if m is None:
+            continue
+        settings = []
+        for key in (*required, *optional):
+            if key not in m:
+                continue
+            value = m[key]
+            if key == "send_resolved":
+                value = c.value(m, key, p, bool, True)
+                settings.append((key, "true" if value else "false"))
+                continue
+            value = c.value(m, key, p, str, "")
+            if key.endswith("_file") and value and not value.startswith("/"):
+                c.error(m.key_lines[key], f"{p}.{key}", "must be an absolute path on the Alertmanager host")
+            if key == "url" and value and (not re.match(r"^https?://[^/@\s]+(/\S*)?$", value)
+                                           or re.search(r"(token|key|secret|password)=", value, re.I)):
+                c.error(m.key_lines[key], f"{p}.{key}",
+                        "must be an http(s) URL without credentials; authenticate with credentials_file")
+            settings.append((key, value))
+        result[str(name)] = Receiver(str(name), rtype, tuple(settings))
+    return result
+
+
+def _routing(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) -> Routing | None:
+    p = "routing"
+    m = c.mapping(node, p, line, required=("default_receiver", "group_by", "timings"),
+                  optional=("all_alerts_to",))
+    if m is None:
+        return None
+    default = c.value(m, "default_receiver", p, str, "")
+    if default and default not in receivers:
+        c.error(m.key_lines["default_receiver"], f"{p}.default_receiver", _unknown_receiver(default, receivers))
+    everyone = c.value(m, "all_alerts_to", p, list, [])
+    for i, name in enumerate(everyone):
+        if name not in receivers:
+            c.error(everyone.item_lines[i], f"{p}.all_alerts_to[{i}]", _unknown_receiver(name, receivers))
+    group_by = c.value(m, "group_by", p, list, [])
+    timings: dict[str, Timing] = {}
+    tm = c.value(m, "timings", p, dict, LineMap())
+    for severity, body in tm.items():
+        tp = f"{p}.timings.{severity}"
+        if severity not in ("critical", "warning", "info"):
+            c.error(tm.key_lines[str(severity)], tp, "severity must be critical, warning or info")
+            continue
+        t = c.mapping(body, tp, tm.key_lines[str(severity)],
+                      required=("group_wait", "group_interval", "repeat_interval"))
+        if t is None:
+            continue
+        timings[str(severity)] = Timing(*(c.duration(t, k, tp) for k in
+                                          ("group_wait", "group_interval", "repeat_interval")))
+    return Routing(default, tuple(everyone), tuple(str(g) for g in group_by), timings)
+
+
+def prefix_of(settings: Settings | None) -> str:
+    return settings.alert_prefix if settings else ""
+
+
+def _check_alerts_routed(
+    c: _Checker, alerts: list[Alert], teams: dict[str, Team], routing: Routing | None, names: set[str]
+) -> None:
+    """Every alert must reach its team, on a severity with timings; inhibits name alerts."""
+    if routing is None:
+        return
+    for alert in alerts:
+        team = teams.get(alert.team)
+        where = f"alerts ({alert.short_name})"
+        if team is not None and not team.chat and not (alert.severity == "critical" and team.pager):
+            c.error(alert.line, f"{where}.team",
+                    f"a {alert.severity} alert of team {alert.team!r} reaches no receiver of the team; "
+                    f"give teams.{alert.team} a chat receiver")
+        if alert.severity not in routing.timings:
+            c.error(alert.line, f"{where}.severity", f"routing.timings has no {alert.severity!r} entry")
+        for target in alert.inhibits:
+            if target not in names or target == alert.name:
+                short = target[len(alert.name) - len(alert.short_name):]
+                c.error(alert.line, f"{where}.inhibits", f"{short!r} is not another alert of this "
+                        "spec (write names without the prefix)")
 
 
 def _alerts(
@@ -492,7 +625,7 @@ def _alerts(
             body, p, node.item_lines[i],
             required=("name", "indicator", "threshold", "for", "severity", "team", "summary",
                       "guide", "rationale"),
-            optional=("quantile", "min_rate", "absent"),
+            optional=("quantile", "min_rate", "absent", "inhibits"),
         )
         if m is None:
             continue
@@ -542,6 +675,7 @@ def _alerts(
         absent = c.value(m, "absent", p, bool, False)
         if absent and indicator is not None and indicator.kind != "availability":
             c.error(m.key_lines["absent"], f"{p}.absent", "only availability alerts take absent")
+        inhibits = c.value(m, "inhibits", p, list, [])
         for_seconds = c.duration(m, "for", p)
         if not all((name, indicator, threshold, team, severity, summary)) or team not in teams:
             continue
@@ -551,7 +685,7 @@ def _alerts(
             for_seconds=for_seconds, severity=severity, team=team, summary=summary,
             guide=c.value(m, "guide", p, str, ""), rationale=c.value(m, "rationale", p, str, ""),
             quantile=quantile, min_rate=float(min_rate) if min_rate is not None else None,
-            absent=absent, line=node.item_lines[i],
+            absent=absent, inhibits=tuple(prefix + str(t) for t in inhibits), line=node.item_lines[i],
         ))
     return result
 
@@ -689,9 +823,7 @@ def _panel(
     return Panel(c.value(m, "title", p, str, ""), ptype, tuple(targets), unit)
 
 
-def _check_alerts_shown(
-    c: _Checker, node: Any, alerts: list[Alert], dashboards: list[Dashboard]
-) -> None:
+def _check_alerts_shown(c: _Checker, alerts: list[Alert], dashboards: list[Dashboard]) -> None:
     """Every alert needs a panel for its dashboard_url: one reading its indicator untransformed."""
     shown = {
         t.indicator
