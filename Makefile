@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test check lint tools clean import
+.PHONY: build test test-e2e check lint tools clean import demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,21 +23,27 @@ check: $(STAMP)
 	$(PY) -m generators check --spec $(SPEC)
 
 lint: $(STAMP) tools
-	$(PY) -m ruff check generators tests
+	$(PY) -m ruff check generators simulator tests
 	promtool check rules --lint=all --lint-fatal alerts/*.rules.yml
 
 # promtool/amtool from the distribution when missing (Debian: prometheus 2.42,
 # prometheus-alertmanager 0.25).
 tools:
-	@command -v promtool >/dev/null && command -v amtool >/dev/null || { \
+	@command -v promtool >/dev/null && command -v amtool >/dev/null && command -v prometheus >/dev/null \
+	  && command -v prometheus-alertmanager >/dev/null || { \
 	  echo "installing promtool and amtool (apt: prometheus prometheus-alertmanager)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    prometheus prometheus-alertmanager >/dev/null; }
 
+# pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
+test-e2e: $(STAMP) tools
+	$(PY) -m pytest -q -m e2e
 
 # Upload dashboards/ through Grafana's HTTP API: GRAFANA_URL=... GRAFANA_TOKEN=... make import
 import: $(STAMP)

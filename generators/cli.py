@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--spec", default="thresholds.yaml", help="threshold spec (default: %(default)s)")
         cmd.add_argument("--out", default=".", help="output root (default: %(default)s)")
+        cmd.add_argument("--profile", help="overlay profiles.NAME of the spec (e.g. e2e)")
     imp = sub.add_parser("import", help="upload dashboards/ to Grafana (GRAFANA_URL, GRAFANA_TOKEN)")
     imp.add_argument("--dashboards", default="dashboards", help="folder of dashboard JSON (default: %(default)s)")
     imp.add_argument("--folder-uid", default="billing", help="Grafana folder uid (default: %(default)s)")
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
     started = time.perf_counter()
     try:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, args.profile)
     except SpecInvalid as exc:
         print(f"{args.spec}: {len(exc.errors)} problem(s); nothing was written:", file=sys.stderr)
         for error in exc.errors:

@@ -189,8 +189,8 @@ def _parse_matchers(text: str) -> tuple[Matcher, ...] | str:
     return tuple(matchers)
 
 
-def load_spec(path: str | Path) -> Spec:
-    """Read, validate and model the spec; raises SpecInvalid listing every problem."""
+def load_spec(path: str | Path, profile: str | None = None) -> Spec:
+    """Read, validate and model the spec (with a profile overlaid); raises SpecInvalid."""
     path = Path(path)
     file = str(path)
     try:
@@ -208,14 +208,55 @@ def load_spec(path: str | Path) -> Spec:
         line = mark.line + 1 if mark else 0
         problem = getattr(exc, "problem", None) or str(exc)
         raise SpecInvalid([SpecError(file, line, "(yaml)", f"not valid YAML: {problem}")]) from None
+    if profile is not None:
+        raw = apply_profile(raw, profile, file)
     return build_spec(raw, file)
+
+
+_PROFILE_KEYS = ("settings", "routing", "max_for")
+
+
+def apply_profile(raw: Any, name: str, file: str) -> Any:
+    """Overlay profiles.NAME on the raw spec: merge settings/routing, cap alert `for`."""
+    profiles = raw.get("profiles") if isinstance(raw, LineMap) else None
+    if not isinstance(profiles, LineMap) or name not in profiles:
+        known = ", ".join(sorted(profiles)) if isinstance(profiles, LineMap) else "none"
+        raise SpecInvalid([SpecError(file, getattr(profiles, "line", 0), "profiles",
+                                     f"no profile {name!r} (known: {known})")])
+    c = _Checker(file)
+    overlay = c.mapping(profiles[name], f"profiles.{name}", profiles.key_lines[name],
+                        optional=_PROFILE_KEYS)
+    if c.errors or overlay is None:
+        raise SpecInvalid(c.errors)
+    for key in ("settings", "routing"):
+        if key in overlay and isinstance(raw.get(key), LineMap):
+            _merge(raw[key], overlay[key])
+    if "max_for" in overlay:
+        cap = parse_duration(str(overlay["max_for"]))
+        if cap is None:
+            raise SpecInvalid([SpecError(file, overlay.key_lines["max_for"], f"profiles.{name}.max_for",
+                                         "bad duration; use e.g. 10s")])
+        for alert in raw.get("alerts") or []:
+            current = parse_duration(str(alert.get("for", ""))) if isinstance(alert, LineMap) else None
+            if current is not None and current > cap:
+                alert["for"] = format_duration(cap)
+    return raw
+
+
+def _merge(base: LineMap, overlay: Any) -> None:
+    for key, value in overlay.items():
+        if isinstance(value, LineMap) and isinstance(base.get(key), LineMap):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+            base.key_lines[str(key)] = overlay.key_lines[str(key)]
 
 
 def build_spec(raw: Any, file: str) -> Spec:
     c = _Checker(file)
     top = c.mapping(
         raw, "", 1, required=("settings", "metrics", "indicators", "alerts", "teams"),
-        optional=("dashboards", "receivers", "routing"),
+        optional=("dashboards", "receivers", "routing", "profiles"),
     )
     if top is None:
         raise SpecInvalid(c.errors)
