@@ -49,5 +49,11 @@ test-e2e: $(STAMP) tools
 import: $(STAMP)
 	$(PY) -m generators import
 
+# simulator + Prometheus + Alertmanager on 127.0.0.1 with a live alert timeline.
+# Type a scenario name to switch, or: make demo INCIDENT=payment_failures AFTER=20
+demo: $(STAMP) tools
+	$(PY) -m simulator demo $(if $(INCIDENT),--incident $(INCIDENT) --after $(or $(AFTER),20)) \
+	  $(if $(DURATION),--duration $(DURATION))
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

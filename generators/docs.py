@@ -83,7 +83,8 @@ TRIAGE: dict[str, tuple[str, ...]] = {
         "Check the targets in Prometheus (Status -> Targets) and the platform's pods/instances.",
         "If every target is down, check the last deploy and the load balancer/health endpoint.",
         "If the series are absent, check service discovery and the scrape job's selector "
-        "(settings.selectors in thresholds.yaml).",
+        "(settings.selectors in thresholds.yaml). Right after a Prometheus restart the series "
+        "are absent until the first scrape; `for` covers that, so a page means they stayed away.",
     ),
     "run_duration": (
         "Check the invoice run's progress in its logs: is it stuck or just slow?",

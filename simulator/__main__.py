@@ -1,0 +1,53 @@
+"""python -m simulator demo | serve | history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from simulator.exposition import History
+from simulator.platform import JOBS, SCENARIOS, PlatformSimulator
+from simulator.server import SimulatorServer
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["demo"]:
+        from simulator.demo import main as demo_main
+
+        return demo_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m simulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="simulator + Prometheus + Alertmanager with a timeline")
+    serve = sub.add_parser("serve", help="serve /<job>/metrics live on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=9099)
+    serve.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
+    history = sub.add_parser("history", help="write OpenMetrics history for promtool backfill")
+    history.add_argument("--hours", type=float, default=3)
+    history.add_argument("--step", type=int, default=30)
+    history.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
+    history.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        server = SimulatorServer(PlatformSimulator(time.time(), args.scenario), args.port)
+        print(f"serving {', '.join(f'{server.url}/{job}/metrics' for job in JOBS)}; Ctrl-C stops")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            server.server_close()
+        return 0
+    end = time.time()
+    sim = PlatformSimulator(end - args.hours * 3600, args.scenario)
+    recorded = History({job: {"job": f"billing-{job}" if job != "cloudwatch" else job} for job in JOBS})
+    t = sim.t
+    while t < end - args.step:
+        t += args.step
+        sim.advance(t)
+        recorded.record(sim.t, sim.samples())
+    args.out.write_text(recorded.render_openmetrics())
+    print(f"wrote {args.out}; load it with: promtool tsdb create-blocks-from openmetrics {args.out} DATA_DIR")
+    return 0
+
+
+raise SystemExit(main(sys.argv[1:]))
