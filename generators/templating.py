@@ -90,36 +90,42 @@ def _g4(value: float) -> str:
     return "%.4g" % value  # noqa: UP031 - printf semantics are the point
 
 
+_BIG = ("k", "M", "G", "T", "P", "E", "Z", "Y")
+_SMALL = ("m", "u", "n", "p", "f", "a", "z", "y")
+
+
+def _scale_down(value: float, prefixes: tuple[str, ...], base: float) -> tuple[float, str]:
+    """Divide by base while |value| >= base, as Go's humanize loops do."""
+    prefix = ""
+    for p in prefixes:
+        if abs(value) < base:
+            break
+        prefix, value = p, value / base
+    return value, prefix
+
+
+def _scale_up(value: float) -> tuple[float, str]:
+    """Multiply by 1000 while |value| < 1 (milli, micro, ...)."""
+    prefix = ""
+    for p in _SMALL:
+        if abs(value) >= 1:
+            break
+        prefix, value = p, value * 1000
+    return value, prefix
+
+
 def humanize(value: float) -> str:
     if value == 0 or math.isnan(value) or math.isinf(value):
         return _g4(value)
-    if abs(value) >= 1:
-        prefix = ""
-        for p in ("k", "M", "G", "T", "P", "E", "Z", "Y"):
-            if abs(value) < 1000:
-                break
-            prefix = p
-            value /= 1000
-        return _g4(value) + prefix
-    prefix = ""
-    for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
-        if abs(value) >= 1:
-            break
-        prefix = p
-        value *= 1000
-    return _g4(value) + prefix
+    scaled, prefix = _scale_down(value, _BIG, 1000) if abs(value) >= 1 else _scale_up(value)
+    return _g4(scaled) + prefix
 
 
 def humanize1024(value: float) -> str:
     if abs(value) <= 1 or math.isnan(value) or math.isinf(value):
         return _g4(value)
-    prefix = ""
-    for p in ("ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"):
-        if abs(value) < 1024:
-            break
-        prefix = p
-        value /= 1024
-    return _g4(value) + prefix
+    scaled, prefix = _scale_down(value, ("ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"), 1024)
+    return _g4(scaled) + prefix
 
 
 def humanize_duration(value: float) -> str:
@@ -143,13 +149,8 @@ def humanize_duration(value: float) -> str:
         if minutes:
             return f"{sign}{minutes}m {seconds}s"
         return f"{sign}{_g4(value)}s"
-    prefix = ""
-    for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
-        if abs(value) >= 1:
-            break
-        prefix = p
-        value *= 1000
-    return f"{_g4(value)}{prefix}s"
+    scaled, prefix = _scale_up(value)
+    return f"{_g4(scaled)}{prefix}s"
 
 
 def humanize_percentage(value: float) -> str:

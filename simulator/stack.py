@@ -219,17 +219,21 @@ class Stack:
         config_dir = root / "render" / "alertmanager"
         generated = yaml.safe_load((config_dir / "alertmanager.yml").read_text())
         (config_dir / "e2e.yml").write_text(yaml.safe_dump(receivers_to_sink(generated, self.sink.url)))
-        port = free_port()
-        self.alertmanager_url = f"http://127.0.0.1:{port}"
-        process = ManagedProcess("alertmanager", [
-            binary("prometheus-alertmanager"),
+        self.alertmanager_url = self._launch(root, "prometheus-alertmanager", [
             f"--config.file={config_dir / 'e2e.yml'}",
             f"--storage.path={root / 'am-data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ], f"{self.alertmanager_url}/-/ready", root / "alertmanager.log")
+            "--cluster.listen-address=",  # no HA gossip: a single local instance
+        ])
+
+    def _launch(self, root: Path, name: str, flags: list[str]) -> str:
+        """Start a server binary on a free port of 127.0.0.1; wait until it is ready."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = ManagedProcess(name, [binary(name), *flags, f"--web.listen-address=127.0.0.1:{port}"],
+                                 f"{url}/-/ready", root / f"{name}.log")
         self.processes.append(process)
         process.wait_ready()
+        return url
 
     def _start_prometheus(self, root: Path) -> None:
         interval = format_duration(self.spec.settings.scrape_interval)
@@ -250,17 +254,11 @@ class Stack:
             "scrape_configs": scrape_configs,
         }
         (root / "prometheus.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-        port = free_port()
-        self.prometheus_url = f"http://127.0.0.1:{port}"
-        process = ManagedProcess("prometheus", [
-            binary("prometheus"),
+        self.prometheus_url = self._launch(root, "prometheus", [
             f"--config.file={root / 'prometheus.yml'}",
             f"--storage.tsdb.path={root / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--storage.tsdb.retention.time=15d",
-        ], f"{self.prometheus_url}/-/ready", root / "prometheus.log")
-        self.processes.append(process)
-        process.wait_ready()
+            "--storage.tsdb.retention.time=15d",  # keeps the week-old baseline blocks
+        ])
 
     # -- API helpers -------------------------------------------------------------------------
     def api(self, path: str, **params: str) -> Any:
