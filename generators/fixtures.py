@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from generators import promql
 from generators.model import Alert, Indicator, Spec
+from generators.spec import example_values
 
 STEP_FOR_LONG_BASELINE = 300  # seconds: a week of 1m samples makes promtool slow
 
@@ -124,8 +125,6 @@ def _build_ratio(spec: Spec, alert: Alert, lengths: tuple[int, int, int], step: 
     labels = _base_labels(spec, ind, ind.metric)
     error_labels, ok_labels = dict(labels), dict(labels)
     for matcher in ind.errors:
-        from generators.spec import example_values
-
         hit, miss = example_values(metric, matcher)  # type: ignore[misc]
         error_labels[matcher.label], ok_labels[matcher.label] = hit, miss
     err = _counter(errors)
@@ -236,8 +235,6 @@ def _build_increase(spec: Spec, alert: Alert, lengths: tuple[int, int, int], ste
     increments = [pattern[i] if i % w == 0 and i > 0 else 0.0 for i in range(len(pattern))]
     labels = _base_labels(spec, ind, ind.metric)
     for matcher in ind.errors:
-        from generators.spec import example_values
-
         labels[matcher.label] = example_values(spec.metrics[ind.metric], matcher)[0]  # type: ignore[index]
     values = _counter(increments)
     series: Series = {_key(ind.metric, labels): values}

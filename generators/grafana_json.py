@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from grafanalib import core as G
-from grafanalib._gen import DashboardEncoder
 
 SCHEMA_VERSION = 39
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
@@ -37,11 +36,6 @@ _STAT_DEFAULTS = {
     "showPercentChange": False,
     "percentChangeColorMode": "standard",
 }
-
-
-def to_plain(obj: Any) -> Any:
-    """grafanalib object -> plain JSON data (its own encoder, no formatting)."""
-    return DashboardEncoder().default(obj) if hasattr(obj, "to_json_data") else obj
 
 
 def _plain_deep(value: Any) -> Any:

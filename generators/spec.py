@@ -269,11 +269,12 @@ def build_spec(raw: Any, file: str) -> Spec:
     alerts = _alerts(c, top.get("alerts"), c.line_of(top, "alerts"), settings, indicators, teams)
     if settings is not None:
         _check_windows(c, top.get("indicators"), indicators, settings)
-    _check_quantile_thresholds(c, top.get("alerts"), alerts, metrics)
+    _check_quantile_thresholds(c, alerts, metrics)
     dashboards = _dashboards(c, top.get("dashboards", LineList()), c.line_of(top, "dashboards"),
                              indicators)
     _check_alerts_shown(c, alerts, dashboards)
-    declared = {b.get("name") for b in top.get("alerts") or [] if isinstance(b, LineMap)}
+    declared = {b["name"] for b in top.get("alerts") or [] if isinstance(b, LineMap)
+                and isinstance(b.get("name"), str)}
     _check_alerts_routed(c, alerts, teams, routing, {f"{prefix_of(settings)}{n}" for n in declared})
     if c.errors:
         raise SpecInvalid(c.errors)
@@ -441,7 +442,7 @@ def _indicators(
         known_labels = set().union(*(mt.labels for mt in read)) if read else set()
         by = c.value(m, "by", p, list, [])
         for i, label in enumerate(by):
-            if label not in known_labels:
+            if not isinstance(label, str) or label not in known_labels:
                 c.error(by.item_lines[i], f"{p}.by[{i}]",
                         f"label {label!r} is not a label of {', '.join(fields.values())} "
                         "in the catalogue")
@@ -518,7 +519,7 @@ def _teams(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) ->
             continue
         chat = c.value(m, "chat", p, list, [])
         for i, receiver in enumerate(chat):
-            if receiver not in receivers:
+            if not isinstance(receiver, str) or receiver not in receivers:
                 c.error(chat.item_lines[i], f"{p}.chat[{i}]", _unknown_receiver(receiver, receivers))
         pager = c.value(m, "pager", p, str, "")
         if pager and pager not in receivers:
@@ -551,7 +552,7 @@ def _receivers(c: _Checker, node: Any, line: int) -> dict[str, Receiver]:
     for name, body in node.items():
         p = f"receivers.{name}"
         rtype = body.get("type") if isinstance(body, LineMap) else None
-        if rtype not in _RECEIVER_FIELDS:
+        if not isinstance(rtype, str) or rtype not in _RECEIVER_FIELDS:
             c.error(c.line_of(body, "type"), f"{p}.type",
                     f"unknown receiver type {rtype!r}; one of {', '.join(_RECEIVER_FIELDS)}")
             continue
@@ -599,7 +600,7 @@ def _routing(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) 
         c.error(m.key_lines["default_receiver"], f"{p}.default_receiver", _unknown_receiver(default, receivers))
     everyone = c.value(m, "all_alerts_to", p, list, [])
     for i, name in enumerate(everyone):
-        if name not in receivers:
+        if not isinstance(name, str) or name not in receivers:
             c.error(everyone.item_lines[i], f"{p}.all_alerts_to[{i}]", _unknown_receiver(name, receivers))
     group_by = c.value(m, "group_by", p, list, [])
     timings: dict[str, Timing] = {}
@@ -771,9 +772,7 @@ def _check_windows(
                     f"{format_duration(minimum)}")
 
 
-def _check_quantile_thresholds(
-    c: _Checker, node: Any, alerts: list[Alert], metrics: dict[str, Metric]
-) -> None:
+def _check_quantile_thresholds(c: _Checker, alerts: list[Alert], metrics: dict[str, Metric]) -> None:
     """A latency threshold between two buckets is a guess by linear interpolation; demand a
     bucket boundary with a finite bucket above it, so the alert is exact."""
     for i, alert in enumerate(alerts):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generators.fixtures import Fixture, Series, build_fixture
+from generators.fixtures import Fixture, Series, build_fixture, step_for
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import kept_labels
@@ -205,7 +205,7 @@ def render_absent_test(spec: Spec, alert: Alert) -> dict[str, Any]:
 def render_unit_tests(spec: Spec) -> dict[str, str]:
     files = {}
     for alert in spec.alerts:
-        fx_step = build_fixture(spec, alert).step
+        fx_step = step_for(alert.indicator)
         tests = [render_alert_test(spec, alert)]
         if alert.absent:
             tests.append(render_absent_test(spec, alert))

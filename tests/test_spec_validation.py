@@ -3,6 +3,7 @@ traceback, and leaves existing outputs untouched."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,30 @@ def test_missing_spec_file(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=ROOT,
     )
     assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+def test_mangled_specs_never_crash_the_loader() -> None:
+    """Deleted, duplicated and retyped lines give SpecInvalid (or a YAML error), never a crash."""
+    import random
+
+    import yaml
+
+    from generators.spec import SpecInvalid, build_spec
+    from generators.yamlsrc import DuplicateKeyError, load_yaml_with_lines
+
+    lines = GOOD.splitlines()
+    rng = random.Random(20261127)
+    for _ in range(150):
+        mangled = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            j = rng.randrange(len(mangled))
+            op = rng.choice(["delete", "duplicate", "null", "number", "list"])
+            if op == "delete":
+                del mangled[j]
+            elif op == "duplicate":
+                mangled.insert(j, mangled[j])
+            elif ":" in mangled[j]:
+                key = mangled[j].split(":")[0]
+                mangled[j] = key + {"null": ": null", "number": ": 7", "list": ": [1, x]"}[op]
+        with contextlib.suppress(SpecInvalid, yaml.YAMLError, DuplicateKeyError):
+            build_spec(load_yaml_with_lines("\n".join(mangled)), "thresholds.yaml")
