@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +41,12 @@ def stack() -> Iterator[Stack]:
     with Stack(SPEC_PATH) as running:
         _wait_until(lambda: all(running.query(expr) for _, expr in _panel_queries()), timeout=60)
         yield running
+
+
+def _alertmanager_alerts(stack: Stack, matcher: str) -> list[dict[str, Any]]:
+    query = urllib.parse.urlencode({"filter": matcher, "inhibited": "true"})
+    with urllib.request.urlopen(f"{stack.alertmanager_url}/api/v2/alerts?{query}", timeout=10) as resp:
+        return json.loads(resp.read())
 
 
 def _wait_until(condition: Any, timeout: float) -> bool:
@@ -96,6 +104,15 @@ def test_platform_down_reaches_every_receiver_with_its_links(stack: Stack, spec:
     assert "/d/billing-overview/" in annotations["dashboard_url"]
     assert "0%" in annotations["description"]
     print(f"\nPlatformDown notified {sorted(expected)} {elapsed:.1f}s after the platform went down")
+
+    # the warning of the same indicator fires too, and Alertmanager inhibits it
+    def target_down_inhibited() -> bool:
+        alerts = _alertmanager_alerts(stack, 'alertname="BillingPlatformTargetDown"')
+        return any(a["status"]["state"] == "suppressed" and a["status"]["inhibitedBy"] for a in alerts)
+
+    assert _wait_until(target_down_inhibited, timeout=60)
+    assert not stack.sink.wait_for(
+        lambda _, p: any(a["labels"]["alertname"] == "BillingPlatformTargetDown" for a in p["alerts"]), 0)
 
     stack.set_scenario("healthy")
 
