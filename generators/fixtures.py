@@ -228,11 +228,13 @@ def _build_increase(spec: Spec, alert: Alert, lengths: tuple[int, int, int], ste
     ind = alert.indicator
     w = ind.window // step
     t = alert.threshold.value
-    healthy, breach = (t, t + 1) if alert.threshold.op == ">" else (t + 1, t)
+    # whole events only: the nearest counts on either side of the threshold, never negative
+    healthy, breach = _near(alert, [c for c in (t - 1, t, t + 1, t + 2) if c >= 0])
     # one burst every window: any window then holds exactly one burst, so increase() over
     # it is exactly the burst size, in integers
-    pattern = _phases(lengths, (healthy, breach, 0))
-    increments = [pattern[i] if i % w == 0 and i > 0 else 0.0 for i in range(len(pattern))]
+    # (the first burst is the series' initial value: a young series counts as a whole)
+    pattern = _phases(lengths, (healthy, breach, healthy))
+    increments = [pattern[i] if i % w == 0 else 0.0 for i in range(len(pattern))]
     labels = _base_labels(spec, ind, ind.metric)
     for matcher in ind.errors:
         labels[matcher.label] = example_values(spec.metrics[ind.metric], matcher)[0]  # type: ignore[index]

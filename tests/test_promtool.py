@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,22 @@ def test_promtool_catches_a_broken_threshold(tmp_path: Path) -> None:
     result = _promtool("test", "rules", str(copy))
     assert result.returncode != 0
     assert "BillingIngestionSuccessRateLow" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("op,value", [(">=", 3), ("<", 2)])
+def test_generated_tests_follow_any_comparison(tmp_path: Path, op: str, value: int) -> None:
+    """The fixtures pick healthy/breach values for every operator, not only the ones the
+    spec uses today: render a spec whose count alert uses another one and run promtool."""
+    spec_text = (ROOT / "thresholds.yaml").read_text()
+    old = 'indicator: db_connection_errors\n    threshold: {op: ">", value: 3}'
+    assert spec_text.count(old) == 1
+    spec_file = tmp_path / "thresholds.yaml"
+    new = f'indicator: db_connection_errors\n    threshold: {{op: "{op}", value: {value}}}'
+    spec_file.write_text(spec_text.replace(old, new))
+    build = subprocess.run([sys.executable, "-m", "generators", "build", "--spec", str(spec_file),
+                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert build.returncode == 0, build.stderr
+    test_file = tmp_path / "alerts" / "tests" / "BillingDatabaseConnectionErrors.test.yml"
+    assert f"{op} {value}" in (tmp_path / "alerts" / "billing.rules.yml").read_text()
+    result = _promtool("test", "rules", str(test_file))
+    assert result.returncode == 0, result.stdout + result.stderr
