@@ -31,9 +31,10 @@ PANEL_WIDTH, PANEL_HEIGHT, ROW_HEIGHT = 8, 8, 1
 GENERATED_NOTE = "Generated from thresholds.yaml by `make build`; do not edit."
 
 
-def filtered_series(spec: Spec, ind: Indicator) -> str:
-    """The indicator's recorded series, filtered by the dashboard's label variables."""
-    name = promql.series_name(spec, ind)
+def filtered_series(spec: Spec, ind: Indicator, name: str | None = None) -> str:
+    """A recorded series of the indicator (its headline one unless `name` says otherwise),
+    filtered by the dashboard's label variables."""
+    name = name or promql.series_name(spec, ind)
     matchers = []
     if ind.kind == "availability":
         matchers += [Matcher(k, "=", v) for k, v in spec.selector_labels(ind.metric)]
@@ -63,7 +64,7 @@ def target_exprs(spec: Spec, target: Target) -> list[tuple[str, str]]:
     for alert in spec.alerts:
         if alert.indicator is ind and ind.kind == "rate":
             # a drop alert has no fixed line: draw threshold x the baseline it compares with
-            baseline = promql.baseline_name(spec, ind) + series[len(promql.series_name(spec, ind)):]
+            baseline = filtered_series(spec, ind, promql.baseline_name(spec, ind))
             legend = (f"{alert.name} line ({alert.threshold.value:g} x "
                       f"{format_duration(ind.baseline_offset)} ago)")
             out.append((f"{baseline} * {alert.threshold.value:g}", legend))

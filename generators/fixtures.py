@@ -288,16 +288,11 @@ def _build_run_duration(spec: Spec, alert: Alert, lengths: tuple[int, int, int],
     ind = alert.indicator
     limit = int(alert.threshold.value // step)  # a healthy run lasts exactly the threshold
     a, b = lengths[0], lengths[0] + lengths[1]
-    in_progress, started = [], []
-    for i in range(sum(lengths)):
-        if i < limit:
-            in_progress.append(1.0), started.append(0.0)
-        elif i < a:
-            in_progress.append(0.0), started.append(0.0)
-        elif i < b:
-            in_progress.append(1.0), started.append(float(a * step))
-        else:
-            in_progress.append(0.0), started.append(float(a * step))
+    # healthy: a run from 0 lasting exactly the threshold; breach: a run from the breach
+    # start that does not finish; recovery: no run in progress
+    samples = range(sum(lengths))
+    in_progress = [1.0 if i < limit or a <= i < b else 0.0 for i in samples]
+    started = [0.0 if i < a else float(a * step) for i in samples]
     series: Series = {
         _key(ind.in_progress, _base_labels(spec, ind, ind.in_progress)): in_progress,
         _key(ind.started, _base_labels(spec, ind, ind.started)): started,

@@ -11,18 +11,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from generators.alertmanager import render_alertmanager
+from generators.dashboards import render_dashboards
+from generators.docs import render_alert_docs
 from generators.model import Spec
 from generators.rules import RULES_FILE, render_rule_groups
+from generators.unittests import render_unit_tests
 from generators.yamlout import dump_yaml
 
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
-    from generators.alertmanager import render_alertmanager
-    from generators.dashboards import render_dashboards
-    from generators.docs import render_alert_docs
-    from generators.unittests import render_unit_tests
-
     files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec)
