@@ -119,6 +119,13 @@ class _Checker:
                 self.error(node.line, path or "(top level)", f"missing required key '{key}'")
         return node
 
+    def entries(self, node: Any, line: int, section: str, what: str) -> list[tuple[str, Any, int, str]]:
+        """(name, body, line, field path) of each entry of a `name -> definition` section."""
+        if not isinstance(node, LineMap):
+            self.error(line, section, f"expected a mapping of {what} -> definition")
+            return []
+        return [(str(k), v, node.key_lines[str(k)], f"{section}.{k}") for k, v in node.items()]
+
     def value(
         self,
         node: LineMap,
@@ -338,12 +345,8 @@ def _settings(c: _Checker, node: Any, line: int) -> Settings | None:
 
 def _metrics(c: _Checker, node: Any, line: int, settings: Settings | None) -> dict[str, Metric]:
     result: dict[str, Metric] = {}
-    if not isinstance(node, LineMap):
-        c.error(line, "metrics", "expected a mapping of metric name -> definition")
-        return result
-    for name, body in node.items():
-        p = f"metrics.{name}"
-        m = c.mapping(body, p, node.key_lines[str(name)], required=("type", "source", "help"),
+    for name, body, kline, p in c.entries(node, line, "metrics", "metric name"):
+        m = c.mapping(body, p, kline, required=("type", "source", "help"),
                       optional=("labels", "buckets"))
         if m is None:
             continue
@@ -354,7 +357,7 @@ def _metrics(c: _Checker, node: Any, line: int, settings: Settings | None) -> di
             c.error(m.key_lines["source"], f"{p}.source",
                     f"unknown source {source!r}; define it under settings.selectors "
                     f"(known: {', '.join(sorted(settings.selectors))})")
-        if mtype == "counter" and not str(name).endswith("_total"):
+        if mtype == "counter" and not name.endswith("_total"):
             c.error(m.key_lines["type"], f"{p}.type", "counter names must end in _total")
         labels: dict[str, tuple[str, ...]] = {}
         lm = c.value(m, "labels", p, dict, LineMap())
@@ -375,7 +378,7 @@ def _metrics(c: _Checker, node: Any, line: int, settings: Settings | None) -> di
         ):
             c.error(m.key_lines["buckets"], f"{p}.buckets", "must be increasing numbers")
             buckets = []
-        result[str(name)] = Metric(str(name), mtype, source, c.value(m, "help", p, str, ""),
+        result[name] = Metric(name, mtype, source, c.value(m, "help", p, str, ""),
                                    labels, tuple(float(b) for b in buckets))
     return result
 
@@ -409,13 +412,8 @@ def _indicators(
     c: _Checker, node: Any, line: int, metrics: dict[str, Metric]
 ) -> dict[str, Indicator]:
     result: dict[str, Indicator] = {}
-    if not isinstance(node, LineMap):
-        c.error(line, "indicators", "expected a mapping of indicator key -> definition")
-        return result
-    for key, body in node.items():
-        p = f"indicators.{key}"
-        kline = node.key_lines[str(key)]
-        if not _KEY_RE.match(str(key)):
+    for key, body, kline, p in c.entries(node, line, "indicators", "indicator key"):
+        if not _KEY_RE.match(key):
             c.error(kline, p, "indicator keys are snake_case, e.g. ingestion_success")
         kind = body.get("kind") if isinstance(body, LineMap) else None
         if kind not in INDICATOR_KINDS:
@@ -483,8 +481,8 @@ def _indicators(
         if kind == "gauge":
             unit = c.value(m, "unit", p, str, "count", lambda v: None if v in UNITS
                            else f"must be one of {', '.join(UNITS)}")
-        result[str(key)] = Indicator(
-            key=str(key), kind=kind, title=c.value(m, "title", p, str, ""),
+        result[key] = Indicator(
+            key=key, kind=kind, title=c.value(m, "title", p, str, ""),
             unit=unit, by=tuple(by), **fields,  # type: ignore[arg-type]
         )
     return result
@@ -508,12 +506,8 @@ def matcher_matches(matcher: Matcher, value: str) -> bool:
 
 def _teams(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) -> dict[str, Team]:
     result: dict[str, Team] = {}
-    if not isinstance(node, LineMap):
-        c.error(line, "teams", "expected a mapping of team name -> definition")
-        return result
-    for name, body in node.items():
-        p = f"teams.{name}"
-        m = c.mapping(body, p, node.key_lines[str(name)], required=("description",),
+    for name, body, kline, p in c.entries(node, line, "teams", "team name"):
+        m = c.mapping(body, p, kline, required=("description",),
                       optional=("chat", "pager"))
         if m is None:
             continue
@@ -524,7 +518,7 @@ def _teams(c: _Checker, node: Any, line: int, receivers: dict[str, Receiver]) ->
         pager = c.value(m, "pager", p, str, "")
         if pager and pager not in receivers:
             c.error(m.key_lines["pager"], f"{p}.pager", _unknown_receiver(pager, receivers))
-        result[str(name)] = Team(str(name), c.value(m, "description", p, str, ""),
+        result[name] = Team(name, c.value(m, "description", p, str, ""),
                                  tuple(str(r) for r in chat), pager)
     return result
 
@@ -546,11 +540,7 @@ _SECRET_KEYS = ("api_url", "routing_key", "service_key", "auth_password", "passw
 
 def _receivers(c: _Checker, node: Any, line: int) -> dict[str, Receiver]:
     result: dict[str, Receiver] = {}
-    if not isinstance(node, LineMap):
-        c.error(line, "receivers", "expected a mapping of receiver name -> definition")
-        return result
-    for name, body in node.items():
-        p = f"receivers.{name}"
+    for name, body, kline, p in c.entries(node, line, "receivers", "receiver name"):
         rtype = body.get("type") if isinstance(body, LineMap) else None
         if not isinstance(rtype, str) or rtype not in _RECEIVER_FIELDS:
             c.error(c.line_of(body, "type"), f"{p}.type",
@@ -564,7 +554,7 @@ def _receivers(c: _Checker, node: Any, line: int) -> dict[str, Receiver]:
                         f"file on the Alertmanager host and write {key}_file: /etc/alertmanager/secrets/...")
         required, optional = _RECEIVER_FIELDS[rtype]
         allowed_extra = tuple(k for k in body if k in _SECRET_KEYS)  # reported above already
-        m = c.mapping(body, p, node.key_lines[str(name)], required=("type", *required),
+        m = c.mapping(body, p, kline, required=("type", *required),
                       optional=(*optional, *allowed_extra))
         if m is None:
             continue
@@ -585,7 +575,7 @@ def _receivers(c: _Checker, node: Any, line: int) -> dict[str, Receiver]:
                 c.error(m.key_lines[key], f"{p}.{key}",
                         "must be an http(s) URL without credentials; authenticate with credentials_file")
             settings.append((key, value))
-        result[str(name)] = Receiver(str(name), rtype, tuple(settings))
+        result[name] = Receiver(name, rtype, tuple(settings))
     return result
 
 
