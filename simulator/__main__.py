@@ -7,9 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+from generators.spec import load_spec
 from simulator.exposition import History
 from simulator.platform import JOBS, SCENARIOS, PlatformSimulator
 from simulator.server import SimulatorServer
+from simulator.stack import target_labels
 
 
 def main(argv: list[str]) -> int:
@@ -28,6 +30,8 @@ def main(argv: list[str]) -> int:
     history.add_argument("--step", type=int, default=30)
     history.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
     history.add_argument("--out", type=Path, required=True)
+    history.add_argument("--spec", default="thresholds.yaml", help="the job selectors and labels come from it")
+    history.add_argument("--instance", default="127.0.0.1:9099", help="instance label (the serve address)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         server = SimulatorServer(PlatformSimulator(time.time(), args.scenario), args.port)
@@ -39,7 +43,7 @@ def main(argv: list[str]) -> int:
         return 0
     end = time.time()
     sim = PlatformSimulator(end - args.hours * 3600, args.scenario)
-    recorded = History({job: {"job": f"billing-{job}" if job != "cloudwatch" else job} for job in JOBS})
+    recorded = History(target_labels(load_spec(args.spec), args.instance, cluster="local"))
     t = sim.t
     while t < end - args.step:
         t += args.step

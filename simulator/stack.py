@@ -123,6 +123,17 @@ class ManagedProcess:
         self.handle.close()
 
 
+def target_labels(spec: Spec, instance: str, cluster: str = "e2e") -> dict[str, dict[str, str]]:
+    """Labels a scrape of each simulator job carries: the spec's selector (job=...), the
+    target's instance and the aggregation labels. Backfilled history must carry the same
+    ones, or it would not continue the live series."""
+    return {
+        job: {**dict(spec.settings.selectors[job]), "instance": instance,
+              **{label: cluster for label in spec.settings.aggregation_labels}}
+        for job in JOBS
+    }
+
+
 def receivers_to_sink(config: dict[str, Any], sink_url: str) -> dict[str, Any]:
     """Same routing tree and inhibition; every receiver delivers to the sink instead."""
     config = json.loads(json.dumps(config))
@@ -173,7 +184,7 @@ class Stack:
         self.simulator = PlatformSimulator(now - HISTORY_SECONDS, self.scenario)
         self.sim_server = SimulatorServer(self.simulator).start()
         self.servers.append(self.sim_server)
-        self.target_labels = self._target_labels()
+        self.target_labels = target_labels(self.spec, urllib.parse.urlparse(self.sim_server.url).netloc)
         if self.history:
             self._backfill(root, now)
         self.simulator.advance(time.time())
@@ -182,15 +193,6 @@ class Stack:
         self.servers.append(self.sink)
         self._start_alertmanager(root)
         self._start_prometheus(root)
-
-    def _target_labels(self) -> dict[str, dict[str, str]]:
-        instance = urllib.parse.urlparse(self.sim_server.url).netloc
-        labels = {}
-        for job in JOBS:
-            selector = dict(self.spec.settings.selectors[job])
-            labels[job] = {**selector, "instance": instance,
-                           **{label: "e2e" for label in self.spec.settings.aggregation_labels}}
-        return labels
 
     def _backfill(self, root: Path, now: float) -> None:
         promtool = binary("promtool")
