@@ -35,7 +35,7 @@ CASES = [
     # (name, old, new, expected line needle, expected message fragments)
     ("unknown key", "    for: 5m\n    severity: critical\n    team: ingestion",
      "    for: 5m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
-     ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key"]),
+     ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key; did you mean 'team'?"]),
     ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
      "threshold: {op: \"<\", value: high}\n    min_rate: 1", "threshold: {op: \"<\", value: high}",
      ["threshold.value", "expected int or float, got str"]),
