@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generators import promql
+from generators.durations import format_duration
+from generators.kinds import kind_of
 from generators.model import Receiver, Spec
-from generators.spec import format_duration
+from generators.routing import team_receivers
 from generators.yamlout import dump_yaml
 
 CONFIG_FILE = "alertmanager/alertmanager.yml"
@@ -34,7 +35,10 @@ def _timing(spec: Spec, severity: str) -> dict[str, str]:
 
 
 def _matcher(label: str, value: str) -> str:
-    return f'{label}="{value}"'
+    """An Alertmanager matcher with the value quoted and escaped (the loader also restricts
+    team and alert names, so no value can add a matcher of its own)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{label}="{escaped}"'
 
 
 def _alternatives(names: list[str]) -> str:
@@ -49,9 +53,8 @@ def render_routes(spec: Spec) -> list[dict[str, Any]]:
     ]
     severities = sorted({a.severity for a in spec.alerts}, key=["critical", "warning", "info"].index)
     for team in sorted({a.team for a in spec.alerts}):
-        t = spec.teams[team]
         for severity in severities:
-            targets = ([t.pager] if severity == "critical" and t.pager else []) + list(t.chat)
+            targets = team_receivers(spec.teams[team], severity)
             for index, receiver in enumerate(targets):
                 routes.append({
                     "receiver": receiver,
@@ -76,13 +79,14 @@ def render_inhibit_rules(spec: Spec) -> list[dict[str, Any]]:
                 "equal": equal,
             })
     for ind in spec.indicators.values():
-        critical = [a.name for a in spec.alerts if a.indicator is ind and a.severity == "critical"]
-        lesser = [a.name for a in spec.alerts if a.indicator is ind and a.severity != "critical"]
+        alerts = spec.alerts_of(ind)
+        critical = [a.name for a in alerts if a.severity == "critical"]
+        lesser = [a.name for a in alerts if a.severity != "critical"]
         if critical and lesser:
             rules.append({
                 "source_matchers": [_alternatives(critical)],
                 "target_matchers": [_alternatives(lesser)],
-                "equal": list(promql.kept_labels(spec, ind)),
+                "equal": list(kind_of(ind).kept_labels(spec, ind)),
             })
     return rules
 

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from generators.grafana_import import run_import
+from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import diff_outputs, render_all, write_outputs
-from generators.spec import SpecInvalid, load_spec
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,11 +12,12 @@ from typing import Any
 
 from grafanalib import core as G
 
-from generators import promql
+from generators.durations import format_duration
 from generators.grafana_json import dashboard_json, datasource_variable, label_variable
-from generators.layout import alerts_on_panel, dashboard_uid, placed_panels, row_ids, runbook_url
+from generators.kinds import kind_of
+from generators.layout import alerts_on_panel, dashboard_uid, drawn_alerts, placed_panels, row_ids, runbook_url
 from generators.model import Alert, Dashboard, Indicator, Matcher, Panel, Spec, Target, Unit
-from generators.spec import format_duration
+from generators.promql import render_matchers
 
 GRAFANA_UNITS: dict[str, str] = {
     "ratio": "percentunit",
@@ -34,19 +35,18 @@ GENERATED_NOTE = "Generated from thresholds.yaml by `make build`; do not edit."
 def filtered_series(spec: Spec, ind: Indicator, name: str | None = None) -> str:
     """A recorded series of the indicator (its headline one unless `name` says otherwise),
     filtered by the dashboard's label variables."""
-    name = name or promql.series_name(spec, ind)
-    matchers = []
-    if ind.kind == "availability":
-        matchers += [Matcher(k, "=", v) for k, v in spec.selector_labels(ind.metric)]
+    kind = kind_of(ind)
+    name = name or kind.series_name(spec, ind)
+    matchers = [*kind.dashboard_matchers(spec, ind)]
     matchers += [Matcher(label, "=~", f"${label}") for label in spec.settings.aggregation_labels]
-    return name + "{" + ",".join(m.render() for m in matchers) + "}"
+    return name + "{" + render_matchers(matchers) + "}"
 
 
 def firing_alerts_expr(spec: Spec) -> str:
     matchers = [Matcher("alertstate", "=", "firing"),
                 Matcher("alertname", "=~", f"{spec.settings.alert_prefix}.+")]
     matchers += [Matcher(label, "=~", f"${label}") for label in spec.settings.aggregation_labels]
-    selector = "ALERTS{" + ",".join(m.render() for m in matchers) + "}"
+    selector = "ALERTS{" + render_matchers(matchers) + "}"
     # `or vector(0)`: no firing alert is a 0 on the panel, not "No data"
     return f"sum by (severity) ({selector}) or on () vector(0)"
 
@@ -61,13 +61,9 @@ def target_exprs(spec: Spec, target: Target) -> list[tuple[str, str]]:
     out = [(expr, target.legend)]
     if target.transformed:
         return out
-    for alert in spec.alerts:
-        if alert.indicator is ind and ind.kind == "rate":
-            # a drop alert has no fixed line: draw threshold x the baseline it compares with
-            baseline = filtered_series(spec, ind, promql.baseline_name(spec, ind))
-            legend = (f"{alert.name} line ({alert.threshold.value:g} x "
-                      f"{format_duration(ind.baseline_offset)} ago)")
-            out.append((f"{baseline} * {alert.threshold.value:g}", legend))
+    for alert in spec.alerts_of(ind):
+        # e.g. a drop alert has no fixed line: it draws threshold x the baseline it compares with
+        out += kind_of(alert).reference_lines(spec, alert, lambda name: filtered_series(spec, ind, name))
     return out
 
 
@@ -81,8 +77,8 @@ def panel_unit(spec: Spec, panel: Panel) -> Unit:
 def threshold_steps(alerts: list[Alert]) -> list[dict[str, Any]]:
     """Grafana colours a value by the last step it meets or exceeds. Alerts on values
     below a threshold colour the base and turn green at the threshold; alerts above stay
-    green up to their threshold."""
-    fixed = [a for a in alerts if a.indicator.kind != "rate"]
+    green up to their threshold. `alerts` are those whose threshold is a fixed line."""
+    fixed = alerts
     if not fixed:
         return [{"color": "green", "value": None}]
     below = sorted((a for a in fixed if a.threshold.op in ("<", "<=")), key=lambda a: a.threshold.value)
@@ -102,7 +98,7 @@ def panel_description(spec: Spec, panel: Panel) -> str:
     for target in panel.targets:
         if target.indicator:
             ind = spec.indicators[target.indicator]
-            parts.append(f"{ind.title}: recorded series `{promql.series_name(spec, ind)}`.")
+            parts.append(f"{ind.title}: recorded series `{kind_of(ind).series_name(spec, ind)}`.")
     for alert in alerts_on_panel(spec, panel):
         t = alert.threshold
         parts.append(
@@ -124,7 +120,7 @@ def _panel(spec: Spec, panel: Panel, panel_id: int, grid: G.GridPos) -> Any:
         "gridPos": grid,
         "targets": targets,
         "description": panel_description(spec, panel),
-        "thresholds": threshold_steps(alerts_on_panel(spec, panel)),
+        "thresholds": threshold_steps(drawn_alerts(spec, panel)),
     }
     unit = GRAFANA_UNITS[panel_unit(spec, panel)]
     if panel.type == "stat":
@@ -135,8 +131,8 @@ def _panel(spec: Spec, panel: Panel, panel_id: int, grid: G.GridPos) -> Any:
 def build_dashboard(spec: Spec, dashboard: Dashboard) -> dict[str, Any]:
     panels: list[Any] = []
     y = 0
-    placed = {(p.row_index, p.panel.title): p.id for p in placed_panels(dashboard)}
-    for row_index, (row, row_id) in enumerate(zip(dashboard.rows, row_ids(dashboard), strict=True)):
+    placed = {(p.row_index, p.panel_index): p.id for p in placed_panels(spec, dashboard)}
+    for row_index, (row, row_id) in enumerate(zip(dashboard.rows, row_ids(spec, dashboard), strict=True)):
         panels.append(G.RowPanel(title=row.title, id=row_id, gridPos=G.GridPos(h=ROW_HEIGHT, w=24, x=0, y=y)))
         y += ROW_HEIGHT
         for index, panel in enumerate(row.panels):
@@ -144,7 +140,7 @@ def build_dashboard(spec: Spec, dashboard: Dashboard) -> dict[str, Any]:
             if index and index % 3 == 0:
                 y += PANEL_HEIGHT
             grid = G.GridPos(h=PANEL_HEIGHT, w=PANEL_WIDTH, x=x, y=y)
-            panels.append(_panel(spec, panel, placed[(row_index, panel.title)], grid))
+            panels.append(_panel(spec, panel, placed[(row_index, index)], grid))
         y += PANEL_HEIGHT
     model = G.Dashboard(
         title=dashboard.title,
@@ -158,10 +154,8 @@ def build_dashboard(spec: Spec, dashboard: Dashboard) -> dict[str, Any]:
         graphTooltip=1,
     )
     variables = [datasource_variable()]
-    variables += [
-        label_variable(label, f'label_values(up{{{_selector_text(spec, "platform")}}}, {label})')
-        for label in spec.settings.aggregation_labels
-    ]
+    variables += [label_variable(label, f"label_values({_variable_source(spec)}, {label})")
+                  for label in spec.settings.aggregation_labels]
     links = [{
         "title": f"{spec.settings.alert_prefix} dashboards",
         "type": "dashboards",
@@ -176,8 +170,11 @@ def build_dashboard(spec: Spec, dashboard: Dashboard) -> dict[str, Any]:
     return dashboard_json(model, variables, links)
 
 
-def _selector_text(spec: Spec, source: str) -> str:
-    return ",".join(Matcher(k, "=", v).render() for k, v in spec.settings.selectors[source])
+def _variable_source(spec: Spec) -> str:
+    """The series whose labels fill the filter variables: `up` of the job that exposes the
+    catalogue's `up` (the platform), else of the first scrape job."""
+    source = spec.metrics["up"].source if "up" in spec.metrics else next(iter(spec.settings.selectors))
+    return "up{" + render_matchers([Matcher(k, "=", v) for k, v in spec.settings.selectors[source]]) + "}"
 
 
 def render_dashboards(spec: Spec) -> dict[str, str]:

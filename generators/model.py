@@ -1,48 +1,28 @@
-"""Typed model of the threshold spec.
+"""Typed model of the threshold spec: pure data.
 
-The model is what every renderer reads. It knows nothing about YAML (the loader builds it)
-and nothing about output formats (renderers turn it into rules, tests, dashboards, ...).
+The loader builds it; every renderer reads it. It knows nothing about YAML (no line
+numbers: the loader keeps positions beside it) and nothing about output formats. Each
+indicator kind adds its own fields in a subclass of `Indicator`, defined beside the rest
+of the kind in generators/kinds/.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 Op = Literal["<", "<=", ">", ">="]
 Severity = Literal["critical", "warning", "info"]
 Unit = Literal["ratio", "seconds", "percent", "per_second", "count", "bytes"]
-
-INDICATOR_KINDS = (
-    "ratio",
-    "quantile",
-    "rate",
-    "increase",
-    "gauge_ratio",
-    "gauge",
-    "availability",
-    "run_duration",
-    "overdue",
-)
-
-# The unit each kind's recorded value has (gauge indicators declare theirs).
-KIND_UNITS: dict[str, Unit] = {
-    "ratio": "ratio",
-    "quantile": "seconds",
-    "rate": "per_second",
-    "increase": "count",
-    "gauge_ratio": "ratio",
-    "availability": "ratio",
-    "run_duration": "seconds",
-    "overdue": "count",
-}
+UNITS: tuple[Unit, ...] = ("ratio", "seconds", "percent", "per_second", "count", "bytes")
+SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 
 
 @dataclass(frozen=True)
 class Metric:
     name: str
     type: Literal["counter", "gauge", "histogram"]
-    source: str
+    source: str  # key of settings.selectors: the scrape job that exposes it
     help: str
     labels: dict[str, tuple[str, ...]]
     buckets: tuple[float, ...] = ()
@@ -54,50 +34,22 @@ class Matcher:
     op: Literal["=", "!=", "=~", "!~"]
     value: str
 
-    def render(self) -> str:
-        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'{self.label}{self.op}"{escaped}"'
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """Something measured; rendered as recording rules shared by alerts and dashboards."""
 
+    kind: ClassVar[str] = ""
+    metric_fields: ClassVar[tuple[str, ...]] = ()  # fields naming catalogue metrics
+
     key: str
-    kind: str
     title: str
     unit: Unit
     by: tuple[str, ...] = ()
-    # ratio / quantile / rate / increase / gauge / availability
-    metric: str = ""
-    errors: tuple[Matcher, ...] = ()
-    measure: Literal["success_ratio", "error_ratio"] = "success_ratio"
-    window: int = 0  # seconds
-    quantiles: tuple[float, ...] = ()
-    baseline_offset: int = 0  # seconds
-    aggregation: Literal["max", "min", "avg", "sum"] = "max"
-    # gauge_ratio
-    numerator: str = ""
-    denominator: str = ""
-    # run_duration
-    in_progress: str = ""
-    started: str = ""
-    # overdue
-    pending: str = ""
-    deadline: str = ""
 
     def metrics(self) -> tuple[str, ...]:
-        """Catalogue metrics the indicator reads."""
-        names = (
-            self.metric,
-            self.numerator,
-            self.denominator,
-            self.in_progress,
-            self.started,
-            self.pending,
-            self.deadline,
-        )
-        return tuple(n for n in names if n)
+        """Catalogue metrics the indicator reads, in field order."""
+        return tuple(getattr(self, name) for name in self.metric_fields)
 
 
 @dataclass(frozen=True)
@@ -106,12 +58,13 @@ class Threshold:
     value: float
 
     def breached_by(self, value: float) -> bool:
-        return {
-            "<": value < self.value,
-            "<=": value <= self.value,
-            ">": value > self.value,
-            ">=": value >= self.value,
-        }[self.op]
+        if self.op == "<":
+            return value < self.value
+        if self.op == "<=":
+            return value <= self.value
+        if self.op == ">":
+            return value > self.value
+        return value >= self.value
 
 
 @dataclass(frozen=True)
@@ -126,16 +79,11 @@ class Alert:
     summary: str
     guide: str
     rationale: str
-    quantile: float | None = None
-    min_rate: float | None = None
-    absent: bool = False
+    quantile: float | None = None  # quantile indicators: which recorded quantile
+    min_rate: float | None = None  # ratio/rate indicators: events/s below which it does not judge
+    absent: bool = False  # availability indicators: no series at all also fires
     inhibits: tuple[str, ...] = ()  # full names of alerts this one silences while firing
-    line: int = 0  # where the alert is defined in the spec, for error messages
-
-    @property
-    def value_unit(self) -> Unit:
-        """Unit of the alert's $value: a rate alert judges current/baseline, a ratio."""
-        return "ratio" if self.indicator.kind == "rate" else self.indicator.unit
+    first_steps: tuple[str, ...] = ()  # runbook steps; empty: the kind's generic ones
 
 
 @dataclass(frozen=True)
@@ -209,12 +157,13 @@ class Settings:
     scrape_interval: int
     evaluation_interval: int
     aggregation_labels: tuple[str, ...]
-    selectors: dict[str, tuple[tuple[str, str], ...]]
+    selectors: dict[str, tuple[tuple[str, str], ...]]  # source -> sorted (label, value) pairs
     runbook_url: str
     grafana_url: str
 
 
-@dataclass(frozen=True)
+# eq=False: a spec is identified by the object (renderers cache derived indexes per spec)
+@dataclass(frozen=True, eq=False)
 class Spec:
     path: str
     settings: Settings
@@ -223,15 +172,19 @@ class Spec:
     alerts: tuple[Alert, ...]
     teams: dict[str, Team]
     dashboards: tuple[Dashboard, ...] = ()
-    receivers: dict[str, Receiver] | None = None
+    receivers: dict[str, Receiver] = field(default_factory=dict)
     routing: Routing | None = None
 
-    def receivers_for(self, alert: Alert) -> tuple[str, ...]:
-        """Every receiver an alert reaches, in routing order."""
-        assert self.routing is not None
-        team = self.teams[alert.team]
-        pager = (team.pager,) if alert.severity == "critical" and team.pager else ()
-        return tuple(dict.fromkeys((*self.routing.all_alerts_to, *pager, *team.chat)))
+    def alerts_of(self, indicator: Indicator) -> tuple[Alert, ...]:
+        """The alerts on one indicator, in spec order."""
+        index: dict[str, tuple[Alert, ...]] | None = self.__dict__.get("_alerts_by_indicator")
+        if index is None:
+            grouped: dict[str, list[Alert]] = {}
+            for alert in self.alerts:
+                grouped.setdefault(alert.indicator.key, []).append(alert)
+            index = {key: tuple(alerts) for key, alerts in grouped.items()}
+            object.__setattr__(self, "_alerts_by_indicator", index)
+        return index.get(indicator.key, ())
 
     def selector_labels(self, metric: str) -> tuple[tuple[str, str], ...]:
         return self.settings.selectors[self.metrics[metric].source]

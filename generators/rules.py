@@ -1,14 +1,14 @@
-"""Render the Prometheus rule file: recording rules, then alerts."""
+"""Render the Prometheus rule file: per indicator its recording rules, then its alerts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from generators import promql
+from generators.durations import format_duration
+from generators.kinds import kind_of
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
-from generators.spec import format_duration
-from generators.templating import Label, Part, Text, Value, format_value, go_template
+from generators.templating import Label, Part, Text, format_value, go_template
 
 RULES_FILE = "billing.rules.yml"
 
@@ -17,29 +17,15 @@ _RELATION = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above
 
 def description_parts(spec: Spec, alert: Alert) -> list[Part]:
     """The alert description; one definition for the Go template and the test oracle."""
+    kind = kind_of(alert)
     ind = alert.indicator
     where: list[Part] = []
-    for label in promql.kept_labels(spec, ind):
+    for label in kind.kept_labels(spec, ind):
         optional = label in spec.settings.aggregation_labels and label not in ind.by
         where.append(Label(label, f" in {label} " if optional else f" for {label} ", optional))
     t = alert.threshold
-    unit = alert.value_unit
-    tail = Text(f", {_RELATION[t.op]} the {format_value(unit, t.value)} threshold.")
-    w = format_duration(ind.window)
-    if ind.kind == "ratio":
-        head = [Text(f"{ind.title} is "), Value(unit), Text(f" over the last {w}")]
-    elif ind.kind == "quantile":
-        assert alert.quantile is not None
-        head = [Text(f"{ind.title} p{alert.quantile * 100:g} is "), Value(unit),
-                Text(f" over the last {w}")]
-    elif ind.kind == "rate":
-        head = [Text(f"{ind.title} is at "), Value(unit),
-                Text(f" of the rate {format_duration(ind.baseline_offset)} earlier (both over {w})")]
-    elif ind.kind == "increase":
-        head = [Text(f"{ind.title}: "), Value(unit), Text(f" in the last {w}")]
-    else:
-        head = [Text(f"{ind.title} is "), Value(unit)]
-    return [*head, *where, tail]
+    tail = Text(f", {_RELATION[t.op]} the {format_value(kind.alert_unit(alert), t.value)} threshold.")
+    return [*kind.describe(spec, alert), *where, tail]
 
 
 def render_rule_groups(spec: Spec) -> dict[str, Any]:
@@ -47,24 +33,31 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
 
     Rules inside a group run in order, so an alert always reads the recordings of the
     same evaluation; in separate groups it would read the previous one (one interval late).
+    A recording identical to one of an earlier group (two indicators reading the same
+    rate) is recorded once, by the earlier group; a group left empty is dropped.
     """
     interval = format_duration(spec.settings.evaluation_interval)
     prefix = spec.settings.alert_prefix.lower()
     groups = []
+    recorded: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     for ind in spec.indicators.values():
         rules: list[dict[str, Any]] = []
-        for rec in promql.recordings(spec, ind):
+        for rec in kind_of(ind).recordings(spec, ind):
+            if (rec.record, rec.labels) in recorded:
+                continue
+            recorded.add((rec.record, rec.labels))
             rule: dict[str, Any] = {"record": rec.record, "expr": rec.expr}
             if rec.labels:
                 rule["labels"] = dict(rec.labels)
             rules.append(rule)
-        rules += [render_alert(spec, a) for a in spec.alerts if a.indicator is ind]
-        groups.append({"name": f"{prefix}.{ind.key}", "interval": interval, "rules": rules})
+        rules += [render_alert(spec, a) for a in spec.alerts_of(ind)]
+        if rules:
+            groups.append({"name": f"{prefix}.{ind.key}", "interval": interval, "rules": rules})
     return {"groups": groups}
 
 
 def render_alert(spec: Spec, alert: Alert) -> dict[str, Any]:
-    rule: dict[str, Any] = {"alert": alert.name, "expr": promql.alert_expr(spec, alert)}
+    rule: dict[str, Any] = {"alert": alert.name, "expr": kind_of(alert).alert_expr(spec, alert)}
     if alert.for_seconds:
         rule["for"] = format_duration(alert.for_seconds)
     rule["labels"] = {"severity": alert.severity, "team": alert.team}

@@ -2,9 +2,9 @@
 
 Per alert, one test file with: a healthy phase just on the safe side of the threshold (no
 alert), a breach just across it (pending one evaluation before it may fire, then firing
-with its exact labels and rendered annotations), and recovery (resolved). Alerts with
-`absent: true` also get a test with no series at all. The times and texts come from the
-fixture oracle; promtool proves them against the real rule file.
+with its exact labels and rendered annotations), and recovery (resolved). A kind may add
+cases of its own (e.g. no series at all for `absent: true`). The times and texts come
+from the fixture oracle; promtool proves them against the real rule file.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generators.fixtures import Fixture, Series, build_fixture, step_for
+from generators.durations import format_duration
+from generators.fixtures import Fixture, build_fixture
+from generators.kinds import kind_of
+from generators.kinds.base import ExtraCase, Series
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
-from generators.promql import kept_labels
+from generators.promql import quote
 from generators.rules import RULES_FILE, description_parts
-from generators.spec import format_duration
 from generators.templating import format_value, render_expected
 from generators.yamlout import dump_yaml
 
@@ -117,12 +119,12 @@ def render_series(series: Series) -> list[dict[str, str]]:
     for key in sorted(series):
         labels = dict(key)
         name = labels.pop("__name__")
-        body = ", ".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        body = ", ".join(f"{k}={quote(v)}" for k, v in sorted(labels.items()))
         out.append({"series": f"{name}{{{body}}}", "values": render_values(series[key])})
     return out
 
 
-def _expected_alert(spec: Spec, alert: Alert, labels: dict[str, str], value: float) -> dict[str, Any]:
+def expected_alert(spec: Spec, alert: Alert, labels: dict[str, str], value: float) -> dict[str, Any]:
     return {
         "exp_labels": {**labels, "severity": alert.severity, "team": alert.team},
         "exp_annotations": {
@@ -142,7 +144,7 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
     fx = build_fixture(spec, alert)
     timeline = plan_timeline(alert, fx)
     step = fx.step
-    unit = alert.value_unit
+    unit = kind_of(alert).alert_unit(alert)
     t = alert.threshold
     healthy_value = fx.value_at(timeline.healthy_check)
     breach_value = fx.value_at(timeline.firing_check)
@@ -159,7 +161,7 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
                        "exp_alerts": []})
         pending_labels = {"alertname": alert.name, "alertstate": "pending", **fx.alert_labels,
                           "severity": alert.severity, "team": alert.team}
-        body = ", ".join(f'{k}="{v}"' for k, v in pending_labels.items())
+        body = ", ".join(f"{k}={quote(v)}" for k, v in pending_labels.items())
         expr_tests.append({
             "expr": f'ALERTS{{alertname="{alert.name}", alertstate="pending"}}',
             "eval_time": _at(timeline.pending_check, step),
@@ -168,7 +170,7 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
     checks.append({
         "eval_time": _at(timeline.firing_check, step),
         "alertname": alert.name,
-        "exp_alerts": [_expected_alert(spec, alert, fx.alert_labels, breach_value)],
+        "exp_alerts": [expected_alert(spec, alert, fx.alert_labels, breach_value)],
     })
     checks.append({"eval_time": _at(timeline.recovery_check, step), "alertname": alert.name,
                    "exp_alerts": []})
@@ -183,21 +185,14 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
     return test
 
 
-def render_absent_test(spec: Spec, alert: Alert) -> dict[str, Any]:
-    """No series at all: the alert must fire rather than go silent."""
-    step = 60
-    hold = -(-alert.for_seconds // step)
-    labels = dict(spec.selector_labels(alert.indicator.metric))
-    checks: list[dict[str, Any]] = []
-    if hold:
-        checks.append({"eval_time": _at(hold - 1, step), "alertname": alert.name, "exp_alerts": []})
-    checks.append({"eval_time": _at(hold + 1, step), "alertname": alert.name,
-                   "exp_alerts": [_expected_alert(spec, alert, labels, 0.0)]})
-    assert set(labels) <= set(kept_labels(spec, alert.indicator))
+def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, Any]:
+    checks = [{"eval_time": _at(index, case.step), "alertname": alert.name,
+               "exp_alerts": [] if labels is None else [expected_alert(spec, alert, labels, value)]}
+              for index, labels, value in case.checks]
     return {
-        "name": f"{alert.name}: no {alert.indicator.metric} series at all -> fires",
-        "interval": format_duration(step),
-        "input_series": [],
+        "name": case.name,
+        "interval": format_duration(case.step),
+        "input_series": render_series(case.series),
         "alert_rule_test": checks,
     }
 
@@ -205,13 +200,12 @@ def render_absent_test(spec: Spec, alert: Alert) -> dict[str, Any]:
 def render_unit_tests(spec: Spec) -> dict[str, str]:
     files = {}
     for alert in spec.alerts:
-        fx_step = step_for(alert.indicator)
+        kind = kind_of(alert)
         tests = [render_alert_test(spec, alert)]
-        if alert.absent:
-            tests.append(render_absent_test(spec, alert))
+        tests += [render_extra_case(spec, alert, case) for case in kind.extra_cases(spec, alert)]
         doc = {
             "rule_files": [f"../{RULES_FILE}"],
-            "evaluation_interval": format_duration(fx_step),
+            "evaluation_interval": format_duration(kind.fixture_step(alert.indicator)),
             "tests": tests,
         }
         files[f"alerts/tests/{alert.name}.test.yml"] = dump_yaml(doc)

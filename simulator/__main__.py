@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from generators.spec import load_spec
+from generators.loader.build import load_spec
 from simulator.exposition import History
 from simulator.platform import JOBS, SCENARIOS, PlatformSimulator
 from simulator.server import SimulatorServer

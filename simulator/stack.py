@@ -27,9 +27,10 @@ from typing import Any
 
 import yaml
 
+from generators.durations import format_duration
+from generators.loader.build import load_spec
 from generators.model import Spec
 from generators.outputs import render_all, write_outputs
-from generators.spec import format_duration, load_spec
 from simulator.exposition import History
 from simulator.platform import JOBS, PlatformSimulator
 from simulator.server import SimulatorServer

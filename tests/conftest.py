@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
+from generators.loader.build import load_spec
 from generators.model import Spec
-from generators.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "thresholds.yaml"

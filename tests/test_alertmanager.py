@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from generators.model import Spec
+from generators.routing import receivers_for
 from tests.conftest import ROOT, require_tool
 
 CONFIG = ROOT / "alertmanager" / "alertmanager.yml"
@@ -38,9 +39,7 @@ def test_every_alert_rule_reaches_exactly_its_receivers(spec: Spec, alert_rules:
     assert spec.routing is not None
     problems = []
     for rule in alert_rules:
-        team = spec.teams[rule["labels"]["team"]]
-        severity = rule["labels"]["severity"]
-        expected = [*spec.routing.all_alerts_to, *([team.pager] if severity == "critical" else []), *team.chat]
+        expected = list(receivers_for(spec.routing, spec.teams, rule["labels"]["team"], rule["labels"]["severity"]))
         labels = {"alertname": rule["alert"], **rule["labels"], "cluster": "c1"}
         got = routed_receivers(CONFIG, labels)
         if got != expected:
@@ -52,6 +51,7 @@ def test_alert_of_unknown_team_reaches_the_default_receiver(spec: Spec) -> None:
     assert spec.routing is not None
     got = routed_receivers(CONFIG, {"alertname": "Watchdog", "severity": "none"})
     assert got == [*spec.routing.all_alerts_to, spec.routing.default_receiver]
+    assert got == list(receivers_for(spec.routing, spec.teams, "", "none"))
 
 
 def test_critical_alerts_reach_two_places(spec: Spec, alert_rules: list[dict[str, Any]]) -> None:
@@ -104,7 +104,7 @@ SPEC = (ROOT / "thresholds.yaml").read_text()
     ("    api_url_file: /etc/alertmanager/secrets/slack-webhook-url\n  ingestion-chat",
      "    api_url: https://hooks.slack.com/services/T0/B0/XYZ\n  ingestion-chat", "write api_url_file"),
     ("    url: https://alerting.billing.example.com/hooks/alertmanager",
-     "    url: https://alerting.billing.example.com/hooks/alertmanager?token=abc", "without credentials"),
+     "    url: https://alerting.billing.example.com/hooks/alertmanager?token=abc", "carries a credential"),
     ("    chat: [dba-email]", "    chat: [dba-mail]", "unknown receiver 'dba-mail'"),
     ("    pager: dba-pager\n    chat: [dba-email]", "    pager: dba-pager", "reaches no receiver of the team"),
     ("  default_receiver: platform-chat", "  default_receiver: nobody", "unknown receiver 'nobody'"),

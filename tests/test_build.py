@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from generators.loader.build import load_spec
 from generators.outputs import diff_outputs, render_all
-from generators.spec import load_spec
 from tests.conftest import ROOT, SPEC_PATH
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+from generators.durations import format_duration
 from generators.model import Spec
-from generators.spec import format_duration
 from tests.conftest import ROOT
 
 TOKEN = "glsa_secretTokenValue_123456"

@@ -1,0 +1,390 @@
+"""What an indicator kind is, and the helpers kinds share.
+
+A kind owns everything about itself, in one module of this package: its spec fields and
+their validation, its unit, the threshold operators it allows, its recording rules and
+alert expression, the description of its alerts, the synthetic series and oracle its
+generated tests use, its dashboard reference lines and its generic runbook steps. The
+loader, the renderers and the test generator ask the kind; none of them branches on a
+kind's name. Adding a kind is one new module plus its registration in kinds/__init__.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import promql_parser
+
+from generators import naming
+from generators.durations import format_duration
+from generators.loader.checker import Checker
+from generators.loader.source import LineMap
+from generators.model import Alert, Indicator, Matcher, Metric, Op, Spec, Threshold, Unit
+from generators.promql import series_selector
+from generators.templating import Part, Text, Value
+
+Series = dict[tuple[tuple[str, str], ...], list[float | None]]
+ValueAt = Callable[[int], float | None]
+
+# Values a unit can take; a threshold needs a healthy and a breaching value inside it.
+UNIT_DOMAINS: dict[str, tuple[float, float]] = {
+    "ratio": (0.0, 1.0),
+    "percent": (0.0, 100.0),
+    "seconds": (0.0, math.inf),
+    "per_second": (0.0, math.inf),
+    "count": (0.0, math.inf),
+    "bytes": (0.0, math.inf),
+}
+ALL_OPS: tuple[Op, ...] = ("<", "<=", ">", ">=")
+MAX_WINDOW = 86400  # rate()/increase() windows: a day is already a trend, not an alert
+MAX_FOR = 86400
+
+
+@dataclass(frozen=True)
+class Recording:
+    record: str
+    expr: str
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Phases:
+    """The three phases of a generated test: healthy, breach, recovery (sample counts)."""
+
+    healthy: int
+    breach: int
+    recovery: int
+    step: int  # seconds per sample and per rule evaluation
+
+    @property
+    def breach_start(self) -> int:
+        return self.healthy
+
+    @property
+    def recovery_start(self) -> int:
+        return self.healthy + self.breach
+
+    @property
+    def end(self) -> int:
+        return self.healthy + self.breach + self.recovery
+
+    def spread(self, values: tuple[float, float, float]) -> list[float]:
+        """One value per sample: values[0] while healthy, [1] in the breach, [2] after."""
+        return ([values[0]] * self.healthy + [values[1]] * self.breach + [values[2]] * self.recovery)
+
+
+@dataclass(frozen=True)
+class ExtraCase:
+    """A generated test case: input series and, per evaluation (sample index), the labels
+    of the one alert expected to fire with its value, or None for no alert."""
+
+    name: str
+    series: Series
+    step: int
+    checks: tuple[tuple[int, dict[str, str] | None, float], ...]
+
+
+class InfeasibleThreshold(ValueError):
+    """No healthy or no breaching value exists for a threshold: the alert always or never fires."""
+
+
+class Kind(ABC):
+    """One indicator kind. Subclasses set the class attributes and implement the methods."""
+
+    name: ClassVar[str]
+    model: ClassVar[type[Indicator]]
+    summary: ClassVar[str]  # one line for docs and errors
+    required: ClassVar[tuple[str, ...]] = ()  # spec fields beyond kind, title and by
+    optional: ClassVar[tuple[str, ...]] = ()
+    metric_types: ClassVar[dict[str, str]] = {}  # field -> metric type it must name
+    unit: ClassVar[Unit | None] = None  # None: the spec declares it
+    ops: ClassVar[tuple[Op, ...]] = ALL_OPS
+    alert_options: ClassVar[tuple[str, ...]] = ()  # alert fields only this kind takes
+    triage: ClassVar[tuple[str, ...]] = ()
+
+    # -- spec ------------------------------------------------------------------------------
+    def parse(self, c: Checker, m: LineMap, path: str, common: dict[str, Any],
+              metrics: dict[str, Metric]) -> Indicator | None:
+        """Build the kind's indicator from its mapping; `common` holds key/title/by/unit."""
+        fields = dict(common)
+        for role, mtype in self.metric_types.items():
+            name = parse_metric(c, m, path, role, mtype, self.name, metrics)
+            if name is None:
+                return None
+            fields[role] = name
+        extra = self.parse_fields(c, m, path, fields, metrics)
+        if extra is None:
+            return None
+        return self.model(**fields, **extra)
+
+    def parse_fields(self, c: Checker, m: LineMap, path: str, fields: dict[str, Any],
+                     metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        """Kind-specific fields beyond the metrics; None when they are invalid."""
+        return {}
+
+    def parse_alert_options(self, c: Checker, m: LineMap, path: str, ind: Indicator,
+                            metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        """The alert fields named in `alert_options`; None when invalid."""
+        return {}
+
+    def windows(self, ind: Indicator) -> dict[str, int]:
+        """Range windows the kind's rules use (field -> seconds), checked against scrapes."""
+        return {}
+
+    # -- values ----------------------------------------------------------------------------
+    def alert_unit(self, alert: Alert) -> Unit:
+        """Unit of the alert's $value."""
+        return alert.indicator.unit
+
+    def check_threshold(self, spec: Spec, alert: Alert) -> str | None:
+        """Why the threshold cannot work (always/never fires, untestable), or None."""
+        try:
+            healthy, breach = self.sample_values(spec, alert)
+        except InfeasibleThreshold as exc:
+            return str(exc)
+        t = alert.threshold
+        if t.breached_by(healthy) or not t.breached_by(breach):
+            return (f"{t.value:g} is finer than the generated tests can resolve around it "
+                    f"(nearest values {healthy:g} and {breach:g}); round it")
+        return None
+
+    def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
+        """A healthy value just on the safe side and a breach just across, as the test
+        fixture realises them; InfeasibleThreshold when one does not exist."""
+        lo, hi = UNIT_DOMAINS[self.alert_unit(alert)]
+        d = 0.01 if self.alert_unit(alert) == "ratio" else 1.0
+        return near(alert.threshold, d, lo, hi, self.alert_unit(alert))
+
+    # -- rules -----------------------------------------------------------------------------
+    def kept_labels(self, spec: Spec, ind: Indicator) -> tuple[str, ...]:
+        """The labels the indicator's recorded series keep."""
+        return tuple(dict.fromkeys((*spec.settings.aggregation_labels, *ind.by)))
+
+    def level(self, spec: Spec, ind: Indicator) -> str:
+        return naming.level(self.kept_labels(spec, ind))
+
+    @abstractmethod
+    def series_name(self, spec: Spec, ind: Indicator) -> str:
+        """The recorded series that carries the indicator's headline value."""
+
+    @abstractmethod
+    def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
+        """Recording rules, in evaluation order."""
+
+    def series_matchers(self, spec: Spec, ind: Indicator) -> tuple[Matcher, ...]:
+        """Matchers that select the indicator's own series among same-named recordings."""
+        return ()
+
+    def alert_series(self, spec: Spec, alert: Alert) -> str:
+        """The selector of the recorded series the alert reads."""
+        return series_selector(self.series_name(spec, alert.indicator), self.series_matchers(spec, alert.indicator))
+
+    def alert_expr(self, spec: Spec, alert: Alert) -> str:
+        return f"{self.alert_series(spec, alert)} {threshold_text(alert.threshold)}"
+
+    def describe(self, spec: Spec, alert: Alert) -> list[Part]:
+        """The start of the alert's description (where and threshold follow)."""
+        return [Text(f"{alert.indicator.title} is "), Value(self.alert_unit(alert))]
+
+    # -- generated tests -------------------------------------------------------------------
+    def fixture_step(self, ind: Indicator) -> int:
+        return fixture_step(tuple(self.windows(ind).values()))
+
+    def settle_steps(self, alert: Alert, step: int) -> int:
+        """Samples a phase needs before the indicator shows it (the window)."""
+        return max(max(self.windows(alert.indicator).values(), default=0) // step, 1)
+
+    def history_steps(self, alert: Alert, step: int) -> int:
+        """Samples before the healthy phase (baselines)."""
+        return 0
+
+    @abstractmethod
+    def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
+        """Input series for the three phases and the oracle of the indicator's value."""
+
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        """Test cases beyond healthy -> breach -> recovery."""
+        return []
+
+    # -- dashboards ------------------------------------------------------------------------
+    def draws_threshold(self, alert: Alert) -> bool:
+        """Whether the alert's threshold is a fixed line on the indicator's panel."""
+        return True
+
+    def reference_lines(self, spec: Spec, alert: Alert,
+                        filtered: Callable[[str], str]) -> list[tuple[str, str]]:
+        """Extra (expr, legend) panel targets that draw a moving threshold;
+        `filtered(name)` is a recorded series of the indicator with the dashboard filters."""
+        return []
+
+    def dashboard_matchers(self, spec: Spec, ind: Indicator) -> tuple[Matcher, ...]:
+        return self.series_matchers(spec, ind)
+
+
+# -- spec helpers ------------------------------------------------------------------------------
+def parse_metric(c: Checker, m: LineMap, path: str, role: str, mtype: str, kind: str,
+                 metrics: dict[str, Metric]) -> str | None:
+    name = c.value(m, role, path, str, "")
+    if not name:
+        return None
+    if not c.reference(m.key_lines[role], f"{path}.{role}", "metrics", "metric", name, metrics,
+                       "add it to the metrics catalogue first"):
+        return None
+    if metrics[name].type != mtype:
+        c.error(m.key_lines[role], f"{path}.{role}",
+                f"{name} is a {metrics[name].type}; a {kind} indicator needs a {mtype}")
+        return None
+    return name
+
+
+def parse_window(c: Checker, m: LineMap, path: str, key: str = "window", maximum: int = MAX_WINDOW) -> int | None:
+    seconds = c.duration(m, key, path, maximum=maximum)
+    if key in m and seconds <= 0:
+        if not any(e.field == f"{path}.{key}" for e in c.errors):
+            c.error(m.key_lines[key], f"{path}.{key}", "must be longer than 0s")
+        return None
+    return seconds
+
+
+def parse_matchers(text: str) -> tuple[Matcher, ...] | str:
+    """A PromQL label-matcher list ('outcome="failure"') or the reason it is not one."""
+    if "\n" in text or "\r" in text:
+        return "write the matchers on one line"
+    try:
+        expr = promql_parser.parse(f"m{{{text}}}")
+    except Exception as exc:  # the parser raises plain exceptions with its message
+        return f"not a valid label matcher list ({str(exc)[:120]}); write e.g. outcome=\"failure\""
+    ops = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
+    matchers = []
+    for m in expr.matchers.matchers:
+        op = ops.get(str(m.op))
+        if op is None or m.name == "__name__":
+            return "write plain label matchers (label=\"value\", !=, =~, !~), not a metric name"
+        if op in ("=~", "!~") and (problem := regex_problem(m.value)):
+            return problem
+        matchers.append(Matcher(m.name, op, m.value))  # type: ignore[arg-type]
+    if not matchers:
+        return "give at least one matcher, e.g. outcome=\"failure\""
+    return tuple(matchers)
+
+
+# RE2 (what Prometheus uses) has no backreferences or lookaround; Python's re lacks \p{..}.
+_RE2_UNSUPPORTED = re.compile(r"\\[1-9]|\(\?[=!<]|\(\?P=")
+
+
+def regex_problem(pattern: str) -> str | None:
+    if _RE2_UNSUPPORTED.search(pattern):
+        return "Prometheus regexes (RE2) have no backreferences or lookaround"
+    if "\\p" in pattern or "\\P" in pattern:
+        return "write Unicode classes out (e.g. [0-9]) instead of \\p{...}; the fixtures evaluate the regex"
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regex: {exc}"
+    return None
+
+
+def matcher_matches(matcher: Matcher, value: str) -> bool:
+    if matcher.op in ("=", "!="):
+        equal = value == matcher.value
+        return equal if matcher.op == "=" else not equal
+    full = re.fullmatch(matcher.value, value) is not None
+    return full if matcher.op == "=~" else not full
+
+
+def example_values(metric: Metric, matcher: Matcher) -> tuple[str, str] | None:
+    """A catalogue value the matcher selects and one it does not (fixtures need both)."""
+    values = metric.labels.get(matcher.label, ())
+    hits = [v for v in values if matcher_matches(matcher, v)]
+    misses = [v for v in values if not matcher_matches(matcher, v)]
+    return (hits[0], misses[0]) if hits and misses else None
+
+
+def threshold_text(t: Threshold) -> str:
+    return f"{t.op} {t.value:g}"
+
+
+# -- fixture helpers ----------------------------------------------------------------------------
+def fixture_step(windows: tuple[int, ...], long_history: bool = False) -> int:
+    """Seconds between samples: the largest that divides every window (5m when a week of
+    history must be laid out, which keeps promtool fast)."""
+    for step in ((300,) if long_history else ()) + (60, 30, 15, 10, 5, 1):
+        if all(w % step == 0 for w in windows):
+            return step
+    return 1
+
+
+def near(t: Threshold, d: float, lo: float, hi: float, unit: str = "") -> tuple[float, float]:
+    """A healthy value just on the safe side of the threshold and a breach just across,
+    inside [lo, hi] (falling back to the domain's edge or the threshold itself)."""
+    if t.op in ("<", "<="):
+        healthy_first, breach_first = t.value + d, t.value - d
+    else:
+        healthy_first, breach_first = t.value - d, t.value + d
+
+    def pick(first: float, breach: bool) -> float | None:
+        for candidate in (first, min(max(first, lo), hi), t.value):
+            candidate = round(candidate, 6)
+            if lo <= candidate <= hi and t.breached_by(candidate) == breach:
+                return candidate
+        return None
+
+    healthy, breach = pick(healthy_first, False), pick(breach_first, True)
+    what = f"a {unit} " if unit else ""
+    if breach is None:
+        raise InfeasibleThreshold(f"{what}value is never {t.op} {t.value:g} (range {lo:g} to {hi:g}), "
+                                  "so the alert could never fire")
+    if healthy is None:
+        raise InfeasibleThreshold(f"every {what}value is {t.op} {t.value:g} (range {lo:g} to {hi:g}), "
+                                  "so the alert would always fire")
+    return healthy, breach
+
+
+def near_candidates(t: Threshold, candidates: list[float]) -> tuple[float, float]:
+    """The healthy and the breaching candidate closest to the threshold."""
+    healthy = [c for c in candidates if not t.breached_by(c)]
+    breach = [c for c in candidates if t.breached_by(c)]
+    if not breach:
+        raise InfeasibleThreshold(f"no possible value is {t.op} {t.value:g}, so the alert could never fire")
+    if not healthy:
+        raise InfeasibleThreshold(f"every possible value is {t.op} {t.value:g}, so the alert would always fire")
+    distance = lambda c: abs(c - t.value)  # noqa: E731
+    return min(healthy, key=distance), min(breach, key=distance)
+
+
+def base_labels(spec: Spec, ind: Indicator, metric: str) -> dict[str, str]:
+    """Labels of a fixture series: its job selector, one value per aggregation and by label."""
+    labels = dict(spec.selector_labels(metric))
+    for label in spec.settings.aggregation_labels:
+        labels[label] = f"{label}-a"
+    for label in ind.by:
+        labels[label] = spec.metrics[metric].labels[label][0]
+    return labels
+
+
+def series_key(name: str, labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return (("__name__", name), *sorted(labels.items()))
+
+
+def counter(increments: list[float]) -> list[float | None]:
+    values: list[float | None] = []
+    total = 0.0
+    for inc in increments:
+        total += inc
+        values.append(total)
+    return values
+
+
+def rate_at(values: list[float | None], i: int, w: int, step: int) -> float | None:
+    """rate() over w steps ending at sample i, with samples at both ends of the range."""
+    if i - w < 0 or values[i] is None or values[i - w] is None:
+        return None
+    return (values[i] - values[i - w]) / (w * step)  # type: ignore[operator]
+
+
+def window_text(seconds: int) -> str:
+    return format_duration(seconds)

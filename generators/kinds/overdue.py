@@ -1,0 +1,56 @@
+"""overdue: items still pending once a deadline timestamp has passed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, base_labels, series_key
+from generators.model import Alert, Indicator, Spec
+from generators.promql import agg, on, selector
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverdueIndicator(Indicator):
+    kind: ClassVar[str] = "overdue"
+    metric_fields: ClassVar[tuple[str, ...]] = ("pending", "deadline")
+    pending: str
+    deadline: str
+
+
+class Overdue(Kind):
+    name = "overdue"
+    model = OverdueIndicator
+    summary = "items still pending after a deadline timestamp"
+    required = ("pending", "deadline")
+    metric_types: ClassVar[dict[str, str]] = {"pending": "gauge", "deadline": "gauge"}
+    unit = "count"
+    ops = (">", ">=")
+    triage = (
+        "Check whether the job that produces the items is running and how many remain.",
+        "Check the failure alerts of the same job for items that failed.",
+        "Produce the missing items by hand or re-run the job, and tell the people who depend on them.",
+    )
+
+    def series_name(self, spec: Spec, ind: Indicator) -> str:
+        assert isinstance(ind, OverdueIndicator)
+        return f"{self.level(spec, ind)}:{ind.pending}:overdue"
+
+    def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
+        assert isinstance(ind, OverdueIndicator)
+        labels = self.kept_labels(spec, ind)
+        pending = agg("max", labels, selector(spec, ind.pending))
+        past = agg("max", labels, f"time() >= bool {selector(spec, ind.deadline)}")
+        return [Recording(self.series_name(spec, ind), f"{pending}\n* {on(labels)}\n{past}")]
+
+    def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
+        ind = alert.indicator
+        assert isinstance(ind, OverdueIndicator)
+        pending_count = alert.threshold.value + 5
+        pending = phases.spread((pending_count, pending_count, 0.0))
+        deadline = float(phases.breach_start * phases.step)  # the breach phase starts at the deadline
+        series: Series = {
+            series_key(ind.pending, base_labels(spec, ind, ind.pending)): list(pending),
+            series_key(ind.deadline, base_labels(spec, ind, ind.deadline)): [deadline] * len(pending),
+        }
+        return series, lambda i: pending[i] * (1.0 if i * phases.step >= deadline else 0.0)

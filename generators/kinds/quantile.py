@@ -1,0 +1,187 @@
+"""quantile: histogram_quantile of a classic histogram, recorded per quantile.
+
+The bucket rates are recorded once per round and every quantile is derived from them, so
+the raw buckets are read by one rule only. A latency threshold must be a bucket boundary
+with a finite bucket above it: between two boundaries the quantile is a linear guess.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from generators import naming
+from generators.kinds.base import (
+    InfeasibleThreshold,
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    base_labels,
+    counter,
+    parse_window,
+    rate_at,
+    series_key,
+)
+from generators.loader.checker import Checker
+from generators.loader.source import LineMap
+from generators.model import Alert, Indicator, Matcher, Metric, Spec
+from generators.promql import agg, selector
+from generators.templating import Part, Text, Value
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuantileIndicator(Indicator):
+    kind: ClassVar[str] = "quantile"
+    metric_fields: ClassVar[tuple[str, ...]] = ("metric",)
+    metric: str
+    quantiles: tuple[float, ...]
+    window: int
+
+
+class Quantile(Kind):
+    name = "quantile"
+    model = QuantileIndicator
+    summary = "a quantile of a classic histogram (latency)"
+    required = ("metric", "quantiles", "window")
+    metric_types: ClassVar[dict[str, str]] = {"metric": "histogram"}
+    unit = "seconds"
+    ops = (">", ">=")
+    alert_options = ("quantile",)
+    triage = (
+        "Compare p50/p95/p99 on the panel: all rising means saturation, only the tail means "
+        "a slow dependency or lock contention.",
+        "Check the database panels (pool usage, query time) and queue depth on the "
+        "Performance dashboard.",
+        "Scale out or shed load if traffic grew; otherwise find the slow dependency.",
+    )
+
+    def parse_fields(self, c: Checker, m: LineMap, path: str, fields: dict[str, Any],
+                     metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        window = parse_window(c, m, path)
+        qs = c.value(m, "quantiles", path, list, [])
+        if "quantiles" in m and (not qs or not all(
+                isinstance(q, float) and 0 < q < 1 for q in qs) or len(set(qs)) != len(qs)):
+            c.error(m.key_lines["quantiles"], f"{path}.quantiles",
+                    "list distinct quantiles as fractions between 0 and 1, e.g. [0.5, 0.95, 0.99]")
+            return None
+        if window is None or not qs:
+            return None
+        return {"quantiles": tuple(qs), "window": window}
+
+    def parse_alert_options(self, c: Checker, m: LineMap, path: str, ind: Indicator,
+                            metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        assert isinstance(ind, QuantileIndicator)
+        choices = list(ind.quantiles)
+        if "quantile" not in m:
+            c.error(m.line, path, f"say which quantile to alert on: quantile: one of {choices}")
+            return None
+        q = c.value(m, "quantile", path, float, None,
+                    lambda v: None if v in ind.quantiles else f"{v} is not recorded by {ind.key}; one of {choices}")
+        return None if q is None else {"quantile": q}
+
+    def windows(self, ind: Indicator) -> dict[str, int]:
+        return {"window": ind.window}  # type: ignore[attr-defined]
+
+    def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
+        ind = alert.indicator
+        assert isinstance(ind, QuantileIndicator) and alert.quantile is not None
+        buckets = spec.metrics[ind.metric].buckets
+        t = alert.threshold.value
+        if t not in buckets[:-1]:
+            raise InfeasibleThreshold(
+                f"{t:g}s is not a bucket boundary of {ind.metric} (buckets: "
+                f"{', '.join(f'{b:g}' for b in buckets)}; the last one cannot be used); pick a boundary "
+                "or add one to the catalogue and the platform")
+        k = buckets.index(t)
+        lower = buckets[k - 1] if k else 0.0
+        healthy = lower + (t - lower) * alert.quantile
+        breach = t + (buckets[k + 1] - t) * alert.quantile
+        return healthy, breach
+
+    # -- rules -------------------------------------------------------------------------------
+    def bucket_rate_name(self, spec: Spec, ind: QuantileIndicator) -> str:
+        return naming.recorded((*self.kept_labels(spec, ind), "le"), f"{ind.metric}_bucket",
+                               naming.windowed("rate", ind.window))
+
+    def series_name(self, spec: Spec, ind: Indicator) -> str:
+        assert isinstance(ind, QuantileIndicator)
+        return (f"{self.level(spec, ind)}_quantile:{ind.metric}:"
+                f"{naming.windowed('histogram_quantile_rate', ind.window)}")
+
+    def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
+        assert isinstance(ind, QuantileIndicator)
+        by_le = (*self.kept_labels(spec, ind), "le")
+        window = naming.windowed("", ind.window)
+        buckets = self.bucket_rate_name(spec, ind)
+        rate = agg("sum", by_le, f"rate({selector(spec, ind.metric, suffix='_bucket')}[{window}])")
+        return [
+            Recording(buckets, rate),
+            *(Recording(self.series_name(spec, ind), f"histogram_quantile({q:g}, {buckets})",
+                        (("quantile", f"{q:g}"),)) for q in ind.quantiles),
+        ]
+
+    def alert_series(self, spec: Spec, alert: Alert) -> str:
+        return f'{self.series_name(spec, alert.indicator)}{{quantile="{alert.quantile:g}"}}'
+
+    def describe(self, spec: Spec, alert: Alert) -> list[Part]:
+        assert alert.quantile is not None
+        w = naming.windowed("", alert.indicator.window)  # type: ignore[attr-defined]
+        return [Text(f"{alert.indicator.title} p{alert.quantile * 100:g} is "), Value("seconds"),
+                Text(f" over the last {w}")]
+
+    # -- generated tests -----------------------------------------------------------------------
+    def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
+        ind = alert.indicator
+        assert isinstance(ind, QuantileIndicator) and alert.quantile is not None
+        bounds = [*spec.metrics[ind.metric].buckets, math.inf]
+        k = bounds.index(alert.threshold.value)
+        # every observation in the bucket ending at the threshold (quantile just below it),
+        # then in the bucket above it (just above), then back
+        per_step = 100
+        chosen = phases.spread((k, k + 1, k))
+        labels = base_labels(spec, ind, ind.metric)
+        series: Series = {}
+        counters = []
+        for index, bound in enumerate(bounds):
+            values = counter([per_step if c <= index else 0 for c in chosen])
+            counters.append((bound, values))
+            series[series_key(f"{ind.metric}_bucket", {**labels, "le": _le(bound)})] = values
+        series[series_key(f"{ind.metric}_count", labels)] = counter([per_step] * len(chosen))
+        w, step, q = ind.window // phases.step, phases.step, alert.quantile
+
+        def value_at(i: int) -> float | None:
+            rates = [(bound, rate_at(values, i, w, step)) for bound, values in counters]
+            if any(r is None for _, r in rates):
+                return None
+            return histogram_quantile(q, rates)  # type: ignore[arg-type]
+
+        return series, value_at
+
+    def dashboard_matchers(self, spec: Spec, ind: Indicator) -> tuple[Matcher, ...]:
+        return ()
+
+
+def histogram_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
+    """Prometheus' bucketQuantile for sorted (upper bound, cumulative count) pairs."""
+    total = buckets[-1][1]
+    if total == 0:
+        return math.nan
+    rank = q * total
+    b = next(i for i, (_, count) in enumerate(buckets) if count >= rank)
+    if b == len(buckets) - 1:
+        return buckets[-2][0]
+    if b == 0 and buckets[0][0] <= 0:
+        return buckets[0][0]
+    start, end, count = 0.0, buckets[b][0], buckets[b][1]
+    if b > 0:
+        start = buckets[b - 1][0]
+        count -= buckets[b - 1][1]
+        rank -= buckets[b - 1][1]
+    return start + (end - start) * (rank / count)
+
+
+def _le(bound: float) -> str:
+    return "+Inf" if math.isinf(bound) else f"{bound:g}"
