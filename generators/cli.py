@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from generators.grafana_import import run_import
 from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import diff_outputs, render_all, write_outputs
 
@@ -33,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "import":
+        from generators.grafana_import import run_import  # urllib is costly to import; only here
+
         return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
     started = time.perf_counter()
     try:

@@ -101,8 +101,18 @@ def _options(data: dict[str, Any], panel_type: str) -> dict[str, Any]:
     return options
 
 
+def _shallow(obj: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """obj's JSON data, converted deeply only for the keys we keep (grafanalib's full
+    model of a panel is large, and most of it is dropped here)."""
+    data = obj.to_json_data()
+    return {k: _plain_deep(data[k]) for k in keys if k in data}
+
+
+_PANEL_INPUT_KEYS = tuple(dict.fromkeys((*_PANEL_KEYS, *_ROW_KEYS)))
+
+
 def panel_json(panel: Any) -> dict[str, Any]:
-    data = _plain_deep(panel)
+    data = _shallow(panel, _PANEL_INPUT_KEYS)
     if data["type"] == "row":
         out = _pick(data, _ROW_KEYS)
         out["panels"] = []
@@ -122,7 +132,7 @@ def dashboard_json(
     variables: list[dict[str, Any]],
     links: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    data = _plain_deep(dashboard)
+    data = _shallow(dashboard, tuple(k for k in _DASHBOARD_KEYS if k != "panels"))
     out = _pick(data, _DASHBOARD_KEYS)
     out["schemaVersion"] = SCHEMA_VERSION
     out["panels"] = [panel_json(p) for p in dashboard.panels]

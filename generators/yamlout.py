@@ -1,11 +1,16 @@
 """Deterministic YAML output: insertion order kept, multi-line strings as literal blocks.
 
-libyaml's emitter when PyYAML has it (several times faster; the same bytes, checked by
-tests/test_build.py), the pure-Python one otherwise.
+The bytes are exactly what PyYAML's safe dumper writes (block style, width 1000, unicode
+kept, multi-line strings as `|` blocks): `dump_yaml(..., pure=True)` is that reference and
+tests/test_yamlout.py checks the two agree on every generated file. The fast path exists
+because PyYAML's representer costs ~70% of a build of promtool tests and rules; it writes
+the structure itself and asks PyYAML only for scalars it cannot prove plain (cached).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -19,20 +24,139 @@ class _Dumper(_Base):  # type: ignore[misc, valid-type]
     pass
 
 
-class _PureDumper(yaml.SafeDumper):
-    pass
-
-
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _str)
-_PureDumper.add_representer(str, _str)
 
 
 def dump_yaml(data: Any, header: str = GENERATED_HEADER, pure: bool = False) -> str:
-    dumper = _PureDumper if pure else _Dumper
-    body = yaml.dump(data, Dumper=dumper, sort_keys=False, width=1000, allow_unicode=True)
-    return header + body
+    if not pure:
+        try:
+            return header + "".join(_document(data))
+        except _Unsupported:
+            pass
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=1000, allow_unicode=True)
+
+
+class _Unsupported(Exception):
+    """A shape the fast path does not write (the whole document goes through PyYAML)."""
+
+
+# -- the fast path -----------------------------------------------------------------------------
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+# plain in block context for sure: no indicator first, no ": " or " #", printable ASCII
+_PLAIN_RE = re.compile(r"^[A-Za-z0-9_(/.$=+^~<;][\x20-\x7e]*$")
+_NOT_PLAIN_RE = re.compile(r": | #|:$|\s$")
+_FIRST_LINE_RE = re.compile(r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$")  # a leading space needs an indicator
+_LINE_RE = re.compile(r"^[\x20-\x7e]*[\x21-\x7e]$")
+_MAX_WIDTH = 900  # PyYAML folds scalars longer than its width (1000): leave those to it
+
+
+def _document(data: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(data, dict) and data:
+        _mapping(data, 0, out)
+    elif isinstance(data, list) and data:
+        _sequence(data, 0, out)
+    else:
+        raise _Unsupported
+    return out
+
+
+def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: str | None = None) -> None:
+    pad = " " * indent
+    for index, (key, value) in enumerate(data.items()):
+        if not isinstance(key, str):
+            raise _Unsupported
+        start = first_prefix if index == 0 and first_prefix is not None else pad
+        head = f"{start}{_key(key)}:"
+        if isinstance(value, dict) and value:
+            out.append(head + "\n")
+            _mapping(value, indent + 2, out)
+        elif isinstance(value, list) and value:
+            out.append(head + "\n")
+            _sequence(value, indent, out)  # PyYAML writes sequences in a mapping indentless
+        else:
+            out.append(f"{head} {_value(value, indent + 2)}\n")
+
+
+def _sequence(data: list[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in data:
+        if isinstance(item, dict) and item:
+            _mapping(item, indent + 2, out, first_prefix=f"{pad}- ")
+        elif isinstance(item, list) and item:
+            raise _Unsupported  # nested sequences: not in our outputs
+        else:
+            if isinstance(item, str) and "\n" in item:
+                raise _Unsupported
+            out.append(f"{pad}- {_value(item, indent + 2)}\n")
+
+
+def _value(value: Any, indent: int) -> str:
+    if isinstance(value, str):
+        if "\n" in value:
+            return _literal(value, indent)
+        if len(value) + indent > _MAX_WIDTH:
+            raise _Unsupported
+        return _scalar(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    if value == {}:
+        return "{}"
+    if value == []:
+        return "[]"
+    raise _Unsupported
+
+
+def _key(key: str) -> str:
+    if len(key) > 120 or "\n" in key:
+        raise _Unsupported
+    return _scalar(key)
+
+
+@lru_cache(maxsize=4096)
+def _scalar(text: str) -> str:
+    if _PLAIN_RE.match(text) and not _NOT_PLAIN_RE.search(text) and \
+            _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+        return text
+    rendered = yaml.dump({"k": text}, Dumper=_Dumper, width=1000, allow_unicode=True)
+    if not rendered.startswith("k: ") or rendered.count("\n") != 1:
+        raise _Unsupported
+    return rendered[3:-1]
+
+
+def _literal(text: str, indent: int) -> str:
+    """A `|` block, as PyYAML writes one (chomping, blank lines without indentation)."""
+    lines = text.split("\n")
+    trailing = text.endswith("\n")
+    body = lines[:-1] if trailing else lines
+    if not body or text.endswith("\n\n") or not _FIRST_LINE_RE.match(body[0]) or \
+            not all(line == "" or _LINE_RE.match(line) for line in body):
+        raise _Unsupported
+    if any(len(line) + indent > _MAX_WIDTH for line in body):
+        raise _Unsupported
+    pad = " " * indent
+    block = "\n".join(pad + line if line else "" for line in body)
+    return ("|\n" if trailing else "|-\n") + block
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    if "." not in text and "e" in text:
+        text = text.replace("e", ".0e", 1)
+    return text

@@ -25,6 +25,7 @@ CAMEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_NUMBER = 1e15  # thresholds and rates; bytes thresholds stay far below
 MAX_TEXT = 2000
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _repr = reprlib.Repr()
 _repr.maxstring = 60
@@ -191,7 +192,7 @@ class Checker:
         value = self.value(node, key, path, str, None, check)
         if value is None:
             return default
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        if _CONTROL_RE.search(value):
             self.error(node.key_lines[key], join_path(path, key),
                        "control characters (newline, tab, ...) are not allowed here; write one line")
             return default

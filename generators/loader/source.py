@@ -11,7 +11,9 @@ parses when PyYAML has it (ten times faster than the pure-Python parser); both k
 from __future__ import annotations
 
 import os
+import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,17 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _PositionLoader(_Base):  # type: ignore[misc, valid-type]
-    pass
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # called for every node (by libyaml too); specs repeat their scalars a lot
+        return _resolve(kind, value, implicit)
+
+
+_resolver = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=8192)
+def _resolve(kind: type, value: Any, implicit: Any) -> str:
+    return _resolver.resolve(kind, value, implicit)
 
 
 def _line(node: yaml.Node) -> int:
@@ -156,6 +168,11 @@ def read_spec_text(path: Path) -> str:
                             "as UTF-8") from None
 
 
+# An alias is `*name` where a value starts; without one, no node is shared, nothing can
+# expand, and the (costly) shape walk is skipped: construction catches deep nesting.
+_ALIAS_RE = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]")
+
+
 def parse_spec_text(text: str) -> Any:
     """Parse YAML text into LineMap/LineList/scalars; raises SourceProblem."""
     loader = _PositionLoader(text)
@@ -163,7 +180,8 @@ def parse_spec_text(text: str) -> Any:
         root = loader.get_single_node()
         if root is None:
             return None
-        _check_shape(root)
+        if _ALIAS_RE.search(text):
+            _check_shape(root)
         return loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
