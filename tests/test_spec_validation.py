@@ -4,11 +4,13 @@ traceback, and leaves existing outputs untouched."""
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, SPEC_PATH
 
@@ -132,3 +134,90 @@ def test_mangled_specs_never_crash_the_loader() -> None:
                 mangled[j] = key + {"null": ": null", "number": ": 7", "list": ": [1, x]"}[op]
         with contextlib.suppress(SpecInvalid, SourceProblem):
             build_spec(parse_spec_text("\n".join(mangled)), "thresholds.yaml")
+
+
+# -- the validator's promise: what it accepts renders and its tests pass (issue 8 cases) --------
+def _spec_with(old: str, new: str, count: int = 1) -> str:
+    assert GOOD.count(old) == count, f"test fixture out of date: {old!r}"
+    return GOOD.replace(old, new)
+
+
+def _errors(text: str, tmp_path: Path) -> list[str]:
+    from generators.loader.build import SpecInvalid, load_spec
+
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(text)
+    try:
+        load_spec(path)
+    except SpecInvalid as exc:
+        return [str(e) for e in exc.errors]
+    return []
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ('quantile: 0.99\n    threshold: {op: ">", value: 1}', 'quantile: 0.99\n    threshold: {op: "<", value: 1}',
+     "a quantile alert takes >, >="),
+    ('threshold: {op: ">", value: 300}', 'threshold: {op: "<", value: 300}', "a run_duration alert takes >, >="),
+    ('indicator: db_connection_errors\n    threshold: {op: ">", value: 3}',
+     'indicator: db_connection_errors\n    threshold: {op: ">=", value: 0}', "would always fire"),
+    ('indicator: db_connection_errors\n    threshold: {op: ">", value: 3}',
+     'indicator: db_connection_errors\n    threshold: {op: "<", value: 0}', "could never fire"),
+    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: ">", value: 1}\n    min_rate: 1',
+     "could never fire"),
+    ('threshold: {op: "<=", value: 0}\n    absent: true', 'threshold: {op: "<=", value: 1}\n    absent: true',
+     "would always fire"),
+])
+def test_thresholds_that_cannot_work_are_refused_at_their_line(tmp_path: Path, old: str, new: str,
+                                                               message: str) -> None:
+    bad = _spec_with(old, new)
+    errors = _errors(bad, tmp_path)
+    assert any(message in e for e in errors), errors
+    line = bad[:bad.index(new) + new.index("threshold:")].count("\n") + 1  # the threshold's own line
+    assert any(f"thresholds.yaml:{line}:" in e for e in errors), (line, errors)
+
+
+@pytest.mark.parametrize("old,new", [
+    # thresholds at the edge of their range: the tests must not need impossible values (101%)
+    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: "<", value: 1}\n    min_rate: 1'),
+    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: "<=", value: 0}\n    min_rate: 1'),
+    ('threshold: {op: ">", value: 0.8}', 'threshold: {op: ">=", value: 1}'),
+    ('threshold: {op: ">", value: 80}', 'threshold: {op: ">", value: 99.999}'),
+    ('indicator: db_connection_errors\n    threshold: {op: ">", value: 3}',
+     'indicator: db_connection_errors\n    threshold: {op: "<=", value: 0}'),
+])
+def test_edge_thresholds_render_and_their_tests_pass(tmp_path: Path, old: str, new: str) -> None:
+    from tests.test_spec_property import check_spec
+
+    spec = yaml.safe_load(_spec_with(old, new))
+    assert check_spec(spec, tmp_path).startswith("rendered, 1 tests passed")
+
+
+def test_renamed_scrape_job_key_renders(tmp_path: Path) -> None:
+    from tests.test_spec_property import check_spec
+
+    text = _spec_with("    platform: {job: billing-platform}", "    api: {job: billing-platform}")
+    text = text.replace("    source: platform\n", "    source: api\n")
+    assert check_spec(yaml.safe_load(text), tmp_path, run_promtool=False) == "rendered"
+
+
+def test_panels_with_the_same_title_get_their_own_ids(tmp_path: Path) -> None:
+    from generators.loader.build import load_spec
+    from generators.outputs import render_all
+
+    panel = "          - {title: Queue depth, targets: [{indicator: queue_depth, legend: \"{{queue}}\"}]}\n"
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(_spec_with(panel, panel + panel))
+    dashboard = json.loads(render_all(load_spec(path))["dashboards/performance.json"])
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_errors_name_the_alert_where_it_is_written(tmp_path: Path) -> None:
+    """An invalid alert earlier in the list must not shift the position named later."""
+    text = _spec_with("    team: platform\n    summary: The billing platform health check is failing.",
+                      "    team: nobody\n    summary: The billing platform health check is failing.")
+    text = text.replace("threshold: {op: \">\", value: 5}", "threshold: {op: \">\", value: 4}")
+    errors = _errors(text, tmp_path)
+    names = [a["name"] for a in yaml.safe_load(text)["alerts"]]
+    index = names.index("PaymentLatencyHigh")
+    assert any(f"alerts[{index}] (PaymentLatencyHigh).threshold.value" in e for e in errors), errors

@@ -114,7 +114,7 @@ def _threshold(c: Checker, m: LineMap, p: str, ops: tuple[str, ...] | None,
         return None
     allowed = ops or ("<", "<=", ">", ">=")
     op = c.value(t, "op", tp, str, None, lambda v: None if v in allowed else (
-        f"a {indicator.kind} alert takes {', '.join(allowed)}" if ops and indicator
+        f"{_article(indicator.kind)} {indicator.kind} alert takes {', '.join(allowed)}" if ops and indicator
         else "must be one of <, <=, >, >="))
     value = c.number(t, "value", tp)
     if op is None or value is None:
@@ -123,7 +123,11 @@ def _threshold(c: Checker, m: LineMap, p: str, ops: tuple[str, ...] | None,
         c.error(t.key_lines["value"], f"{tp}.value",
                 f"{value:g} is out of range for a ratio (0 to 1); write it as a fraction, e.g. {value / 100:g}")
         return None
-    return Threshold(op, value)  # type: ignore[arg-type]
+    return Threshold(op, value + 0.0)  # type: ignore[arg-type]  # + 0.0: no -0 in rules and texts
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _steps(c: Checker, m: LineMap, p: str) -> tuple[str, ...]:
