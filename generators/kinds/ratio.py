@@ -72,6 +72,11 @@ class Ratio(Kind):
             "success_ratio", "error_ratio") else "must be success_ratio or error_ratio")
         if errors is None or window is None:
             return None
+        split = sorted({m.label for m in errors} & set(fields["by"]))
+        if split:
+            c.error(m.key_lines["by"], f"{path}.by", f"{', '.join(split)} is read by the errors matcher; a ratio "
+                    "split by it would be 0 or 1 per series; drop it from by")
+            return None
         return {"errors": errors, "window": window, "measure": measure}
 
     def parse_alert_options(self, c: Checker, m: LineMap, path: str, ind: Indicator,

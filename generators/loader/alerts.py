@@ -84,7 +84,7 @@ def _alert(c: Checker, m: LineMap, p: str, prefix: str, name: str, indicators: d
                        else "must be critical, warning or info")
     summary = c.value(m, "summary", p, str, "", sentence_problem)
     guide = c.text(m, "guide", p, check=template_problem)
-    rationale = c.value(m, "rationale", p, str, "", template_problem)
+    rationale = c.prose(m, "rationale", p, template_problem)
     for_seconds = c.duration(m, "for", p, maximum=MAX_FOR)
     inhibits = c.names(m, "inhibits", p, CAMEL_RE, "an alert name (CamelCase, without the prefix)")
     first_steps = _steps(c, m, p)
@@ -134,8 +134,10 @@ def _steps(c: Checker, m: LineMap, p: str) -> tuple[str, ...]:
     steps = c.value(m, "first_steps", p, list, LineList())
     out = []
     for i, step in enumerate(steps):
-        if not isinstance(step, str) or not step.strip() or template_problem(step):
-            c.error(steps.item_lines[i], f"{p}.first_steps[{i}]", "write each step as a line of plain text")
+        if not isinstance(step, str) or not step.strip() or template_problem(step) or not step.isprintable() \
+                or len(step) > 500:
+            c.error(steps.item_lines[i], f"{p}.first_steps[{i}]", "write each step as one line of plain text "
+                    "(at most 500 characters, no {{ }})")
             continue
         out.append(step)
     return tuple(out)

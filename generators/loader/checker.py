@@ -74,6 +74,13 @@ def unknown(what: str, name: Any, known: Any, fix: str = "") -> str:
     return f"unknown {what} {describe(name)}; {fix + ' (' + hint + ')' if fix else hint}"
 
 
+def clean_field(field: str) -> str:
+    """A field path fit for one line of an error message: control characters escaped,
+    long keys shortened."""
+    field = _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], field)
+    return field if len(field) <= 160 else field[:100] + "..." + field[-40:]
+
+
 def join_path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -101,7 +108,7 @@ class Checker:
         return False
 
     def error(self, line: int, field: str, message: str) -> None:
-        self.errors.append(SpecError(self.file, max(line, 1), field, message))
+        self.errors.append(SpecError(self.file, max(line, 1), clean_field(field), message))
 
     def mapping(
         self,
@@ -196,6 +203,17 @@ class Checker:
             self.error(node.key_lines[key], join_path(path, key),
                        "control characters (newline, tab, ...) are not allowed here; write one line")
             return default
+        return value
+
+    def prose(self, node: LineMap, key: str, path: str, check: Callable[[str], str | None] | None = None) -> str:
+        """Free text for people (rationales): newlines allowed, other control characters not."""
+        value = self.value(node, key, path, str, None, check)
+        if value is None:
+            return ""
+        if _CONTROL_RE.search(value.replace("\n", " ")):
+            self.error(node.key_lines[key], join_path(path, key), "control characters (tab, NUL, ...) are not "
+                       "allowed; write plain text")
+            return ""
         return value
 
     def duration(self, node: LineMap, key: str, path: str, default: int | None = None,
