@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 import yaml
 
-from generators.loader.build import SpecInvalid, load_spec
 from generators.alertmanager import render_alertmanager
 from generators.dashboards import render_dashboards
 from generators.docs import render_alert_docs
+from generators.loader.build import SpecInvalid, load_spec
+from generators.routing import receivers_for
 from generators.rules import render_rule_groups
 from generators.yamlout import dump_yaml
-from generators.routing import receivers_for
 from tests.conftest import require_tool
 from tests.specgen import BASE
 
@@ -59,8 +59,8 @@ HOSTILE = [
 ]
 
 # `make test` takes a representative subset; `make fuzz` (BILLING_FULL_CORPUS=1) all of them
-QUICK = ["{{ 7*7 }}", 'database",severity=~".+', "line\nbreak", "</p><script>alert(1)</script>", "\n## Injected heading",
-         "nul\x00byte", "x" * 3000, "é日本🙂", '"']
+QUICK = ["{{ 7*7 }}", 'database",severity=~".+', "line\nbreak", "</p><script>alert(1)</script>",
+         "\n## Injected heading", "nul\x00byte", "x" * 3000, "é日本🙂", '"']
 CORPUS = HOSTILE if os.environ.get("BILLING_FULL_CORPUS") else QUICK
 
 Setter = Callable[[dict[str, Any], str], None]
