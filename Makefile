@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e check lint tools clean import demo
+.PHONY: build test test-e2e check lint tools clean import demo fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ test: $(STAMP) tools check lint
 # only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools
 	$(PY) -m pytest -q -m e2e
+
+# The structured fuzzer: hostile and schema-preserving mutations of thresholds.yaml through the
+# loader and the whole render (promtool on the generated tests of what changed), and the full
+# hostile-string corpus. `make test` runs a fixed sample; CI runs `make fuzz EXAMPLES=200`.
+fuzz: $(STAMP) tools
+	BILLING_FUZZ_EXAMPLES=$(or $(EXAMPLES),2000) BILLING_FULL_CORPUS=1 \
+	  $(PY) -m pytest -q -n 2 tests/test_spec_property.py tests/test_hostile.py
 
 # Upload dashboards/ through Grafana's HTTP API: GRAFANA_URL=... GRAFANA_TOKEN=... make import
 import: $(STAMP)

@@ -152,3 +152,45 @@ def mutated_specs(draw: Draw, max_mutations: int = 3) -> dict[str, Any]:
     for _ in range(draw(st.integers(1, max_mutations))):
         draw(st.sampled_from(MUTATIONS))(draw, spec)
     return spec
+
+
+# -- hostile mutations: anything anywhere ----------------------------------------------------------
+HOSTILE_VALUES = st.one_of(
+    st.sampled_from([None, [], {}, "", 0, -1, True, 10**30, float("nan"), float("inf"), 1e308, "{{ 7*7 }}",
+                     'x",y="', "line\nbreak", "\x00", "é", [None], {"k": None}, [[[]]], "5m", "1040w", "-1m"]),
+    st.text(max_size=20),
+    st.integers(min_value=-10**6, max_value=10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _paths(value, (*prefix, index))
+    return out
+
+
+_ALL_PATHS = _paths(BASE)[1:]
+
+
+@st.composite
+def hostile_specs(draw: Draw, max_mutations: int = 3) -> dict[str, Any]:
+    spec = copy.deepcopy(BASE)
+    for _ in range(draw(st.integers(1, max_mutations))):
+        path = draw(st.sampled_from(_ALL_PATHS))
+        parent: Any = spec
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            if draw(st.booleans()) or not isinstance(parent, dict):
+                parent[path[-1]] = draw(HOSTILE_VALUES)
+            else:  # a key renamed to something odd
+                parent[draw(st.sampled_from(["", "x y", "__name__", "é", "k\nk"]))] = parent.pop(path[-1])
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation changed the shape under this path
+    return spec

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import render_all
 from tests.conftest import require_tool
-from tests.specgen import mutated_specs
+from tests.specgen import hostile_specs, mutated_specs
 
 FUZZ = os.environ.get("BILLING_FUZZ_EXAMPLES")
 EXAMPLES = int(FUZZ) if FUZZ else 12
@@ -80,3 +80,14 @@ def check_spec(spec_dict: dict[str, Any], workdir: Path, run_promtool: bool = Tr
 @given(spec_dict=mutated_specs())
 def test_accepted_specs_render_and_pass_their_tests(tmp_path: Path, spec_dict: dict[str, Any]) -> None:
     check_spec(spec_dict, tmp_path)
+
+
+HOSTILE_EXAMPLES = int(FUZZ) if FUZZ else 40
+
+
+@settings(max_examples=HOSTILE_EXAMPLES, deadline=None, derandomize=not FUZZ, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(spec_dict=hostile_specs())
+def test_hostile_specs_never_crash_the_loader_or_the_render(tmp_path: Path, spec_dict: dict[str, Any]) -> None:
+    """Any value anywhere: refused with clear messages, or rendered (never a traceback)."""
+    check_spec(spec_dict, tmp_path, run_promtool=False)

@@ -77,7 +77,7 @@ def unknown(what: str, name: Any, known: Any, fix: str = "") -> str:
 def clean_field(field: str) -> str:
     """A field path fit for one line of an error message: control characters escaped,
     long keys shortened."""
-    field = _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], field)
+    field = _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], field) or "''"
     return field if len(field) <= 160 else field[:100] + "..." + field[-40:]
 
 
