@@ -43,7 +43,6 @@ def build_fixture(spec: Spec, alert: Alert) -> Fixture:
     first_metric = ind.metrics()[0]
     kept = kind.kept_labels(spec, ind)
     labels = {k: v for k, v in base_labels(spec, ind, first_metric).items() if k in kept}
-    if alert.quantile is not None:  # the recorded quantile series carries its quantile
-        labels["quantile"] = f"{alert.quantile:g}"
+    labels.update(kind.alert_labels(alert))
     window = max(kind.windows(ind).values(), default=0) // step
     return Fixture(step, series, phases.breach_start, phases.recovery_start, phases.end, value_at, window, labels)

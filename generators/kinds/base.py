@@ -136,9 +136,16 @@ class Kind(ABC):
         return {}
 
     # -- values ----------------------------------------------------------------------------
+    def threshold_unit(self, ind: Indicator) -> Unit:
+        """Unit of the value alerts on this indicator judge (their $value)."""
+        return ind.unit
+
     def alert_unit(self, alert: Alert) -> Unit:
-        """Unit of the alert's $value."""
-        return alert.indicator.unit
+        return self.threshold_unit(alert.indicator)
+
+    def alert_labels(self, alert: Alert) -> dict[str, str]:
+        """Labels the recorded series an alert reads carries beyond the kept ones."""
+        return {}
 
     def check_threshold(self, spec: Spec, alert: Alert) -> str | None:
         """Why the threshold cannot work (always/never fires, untestable), or None."""

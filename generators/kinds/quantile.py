@@ -123,6 +123,9 @@ class Quantile(Kind):
                         (("quantile", f"{q:g}"),)) for q in ind.quantiles),
         ]
 
+    def alert_labels(self, alert: Alert) -> dict[str, str]:
+        return {"quantile": f"{alert.quantile:g}"}  # the recorded quantile series carries it
+
     def alert_series(self, spec: Spec, alert: Alert) -> str:
         return f'{self.series_name(spec, alert.indicator)}{{quantile="{alert.quantile:g}"}}'
 

@@ -88,7 +88,7 @@ class Rate(Kind):
     def windows(self, ind: Indicator) -> dict[str, int]:
         return {"window": ind.window}  # type: ignore[attr-defined]
 
-    def alert_unit(self, alert: Alert) -> Unit:
+    def threshold_unit(self, ind: Indicator) -> Unit:
         return "ratio"  # current / baseline
 
     def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:

@@ -119,7 +119,7 @@ def _threshold(c: Checker, m: LineMap, p: str, ops: tuple[str, ...] | None,
     value = c.number(t, "value", tp)
     if op is None or value is None:
         return None
-    if indicator is not None and indicator.unit == "ratio" and indicator.kind != "rate" and not 0 <= value <= 1:
+    if indicator is not None and kind_of(indicator).threshold_unit(indicator) == "ratio" and not 0 <= value <= 1:
         c.error(t.key_lines["value"], f"{tp}.value",
                 f"{value:g} is out of range for a ratio (0 to 1); write it as a fraction, e.g. {value / 100:g}")
         return None
