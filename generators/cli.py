@@ -7,9 +7,19 @@ import sys
 import time
 from pathlib import Path
 
-from generators.grafana_import import run_import
+from generators.grafana_import import REQUEST_DEADLINE, run_import
 from generators.outputs import diff_outputs, render_all, write_outputs
 from generators.spec import SpecInvalid, load_spec
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 0 and 3600")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,13 +37,18 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dashboards", default="dashboards", help="folder of dashboard JSON (default: %(default)s)")
     imp.add_argument("--folder-uid", default="billing", help="Grafana folder uid (default: %(default)s)")
     imp.add_argument("--folder-title", default="Billing", help="title if the folder is created")
+    imp.add_argument("--insecure", action="store_true",
+                     help="allow plain http to a host other than this machine (the token travels in clear text)")
+    imp.add_argument("--timeout", type=_seconds, default=REQUEST_DEADLINE, metavar="SECONDS",
+                     help="deadline of each request, connect to last byte (default: %(default)g)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "import":
-        return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
+        return run_import(Path(args.dashboards), args.folder_uid, args.folder_title,
+                          insecure=args.insecure, deadline=args.timeout)
     started = time.perf_counter()
     try:
         spec = load_spec(args.spec, args.profile)
