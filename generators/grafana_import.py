@@ -34,6 +34,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -243,6 +244,7 @@ class GrafanaClient:
         if data is not None:
             headers["Content-Type"] = "application/json"
         connection = self._connection()
+        started = time.monotonic()
         watchdog = _Watchdog(connection, self.deadline)
         try:
             connection.connect()
@@ -257,7 +259,8 @@ class GrafanaClient:
             return Answer(response.status, body, response.getheader("Content-Type") or "",
                           response.getheader("Location"), self.redact)
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            if watchdog.expired:
+            # a socket timeout equal to the deadline may fire just before the watchdog does
+            if watchdog.expired or time.monotonic() - started >= self.deadline:
                 raise ImportFailed(f"no complete answer from {self.target.netloc} within {self.deadline:g}s "
                                    "(the deadline of one request; raise it with --timeout if Grafana is "
                                    "just slow)") from None

@@ -392,8 +392,8 @@ def test_a_server_trickling_bytes_fails_within_the_deadline(grafana: FakeGrafana
     result = _import(grafana.url, TOKEN, "--timeout", "1", timeout=30)
     elapsed = time.monotonic() - started
     _assert_failed_cleanly(result)
-    assert result.stdout.count("no complete answer from 127.0.0.1") == requests
-    assert elapsed < requests * 1 + 4, elapsed
+    assert result.stdout.count("no complete answer from 127.0.0.1") == requests, result.stdout
+    assert elapsed < requests * 1 + 10, elapsed  # without the deadline: never (the old code ran for ever)
 
 
 @pytest.mark.parametrize("chunked", [False, True])
