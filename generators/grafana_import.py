@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generators.console import emit
+
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 15.0
 REQUEST_DEADLINE = 30.0
@@ -409,7 +411,7 @@ def run_import(dashboards_dir: Path, folder_uid: str, folder_title: str, env: di
 
 def _printer(redact: Callable[[str], str]) -> Callable[[str], None]:
     def say(line: str) -> None:
-        print(redact(line), flush=True)
+        emit(redact(line))
     return say
 
 

@@ -28,8 +28,9 @@ from typing import Any
 import yaml
 
 from generators.model import Spec
-from generators.outputs import render_all, write_outputs
+from generators.outputs import render_all
 from generators.spec import format_duration, load_spec
+from generators.writer import write_outputs
 from simulator.exposition import History
 from simulator.platform import JOBS, PlatformSimulator
 from simulator.server import SimulatorServer

@@ -9,8 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from generators.outputs import diff_outputs, render_all
+from generators.outputs import render_all
 from generators.spec import load_spec
+from generators.writer import diff_outputs
 from tests.conftest import ROOT, SPEC_PATH
 
 
