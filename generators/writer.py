@@ -28,8 +28,10 @@ remaining renames and unlinks are redone; each step is idempotent, so a kill dur
 is recovered the same way), then removes `.generators-txn`; after that no temp file remains.
 What is not guaranteed: a reader looking at the tree while a build switches it (step 6, a
 few milliseconds) or after a kill and before the next run may see some files old and some
-new, plus `.generators-txn/`. A build that fails with an error or gets SIGTERM/SIGINT
-(rather than being killed) undoes itself: the old tree and no staging directory remain.
+new, plus `.generators-txn/`. A build that fails with an error undoes itself: the old tree
+and no staging directory remain. SIGINT/SIGTERM arriving during steps 2-7 are held until the
+tree is consistent (old or new, no staging), then handled as the program would have (when
+called from the main thread; the CLI is).
 Across a power loss the same holds as far as the filesystem keeps fsynced data: files and
 the journal are fsynced before the commit and directories after the apply.
 
@@ -44,6 +46,8 @@ import fcntl
 import json
 import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -85,6 +89,29 @@ def output_root(out: Path | str, create: bool) -> Path:
     if create and not os.access(path, os.W_OK | os.X_OK):
         raise OutputRootError(f"--out {shown} is not writable; choose a directory you can write to")
     return path
+
+
+@contextlib.contextmanager
+def _stop_signals_deferred() -> Iterator[None]:
+    """SIGINT/SIGTERM arriving inside the block take effect (with the program's own handlers)
+    once the tree is consistent again. Python runs signal handlers in the main thread only, so
+    this holds whichever thread the kernel picks; from another thread it cannot be arranged."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
 
 
 @contextlib.contextmanager
@@ -360,7 +387,7 @@ def write_outputs(files: dict[str, str], out: Path | str) -> list[str]:
     root = output_root(out, create=True)
     done = False
     try:
-        with _locked(root):
+        with _locked(root), _stop_signals_deferred():
             try:
                 recover(root)
             except OSError as exc:
@@ -402,7 +429,7 @@ def diff_outputs(files: dict[str, str], out: Path | str) -> list[str]:
     root = output_root(out, create=False)
     if (root / STAGING).exists():
         try:
-            with _locked(root):
+            with _locked(root), _stop_signals_deferred():
                 recover(root)
         except WriteFailed as exc:
             return [f"{STAGING}: {exc}"]
