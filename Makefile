@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e check lint tools clean import demo fuzz
+.PHONY: build test test-e2e test-crash check lint tools clean import demo fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test-e2e: $(STAMP) tools
 fuzz: $(STAMP) tools
 	BILLING_FUZZ_EXAMPLES=$(or $(EXAMPLES),2000) BILLING_FULL_CORPUS=1 \
 	  $(PY) -m pytest -q -n 2 tests/test_spec_property.py tests/test_hostile.py
+# opt-in: builds killed with SIGKILL at random instants, 2,000 times in-process and 100 times
+# as `python -m generators build`; the tree must always come back old or new, never mixed
+test-crash: $(STAMP)
+	BILLING_CRASH_HEAVY=1 KILL_ITERATIONS=2000 KILL_ITERATIONS_COMMAND=100 \
+	  $(PY) -m pytest -q -s tests/test_writes.py -k kill_9
 
 # Upload dashboards/ through Grafana's HTTP API: GRAFANA_URL=... GRAFANA_TOKEN=... make import
 import: $(STAMP)

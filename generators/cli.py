@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
 
+from generators.console import emit
+from generators.grafana_import import REQUEST_DEADLINE, run_import
 from generators.loader.build import SpecInvalid, load_spec
-from generators.outputs import diff_outputs, render_all, write_outputs
+from generators.outputs import render_all
+from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_outputs
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 0 and 3600")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,37 +40,63 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dashboards", default="dashboards", help="folder of dashboard JSON (default: %(default)s)")
     imp.add_argument("--folder-uid", default="billing", help="Grafana folder uid (default: %(default)s)")
     imp.add_argument("--folder-title", default="Billing", help="title if the folder is created")
+    imp.add_argument("--insecure", action="store_true",
+                     help="allow plain http to a host other than this machine (the token travels in clear text)")
+    imp.add_argument("--timeout", type=_seconds, default=REQUEST_DEADLINE, metavar="SECONDS",
+                     help="deadline of each request, connect to last byte (default: %(default)g)")
     return parser
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: a build cleans up its staging or rolls back
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "import":
-        from generators.grafana_import import run_import  # urllib is costly to import; only here
+    try:
+        if args.command == "import":
+            return run_import(Path(args.dashboards), args.folder_uid, args.folder_title,
+                              insecure=args.insecure, deadline=args.timeout)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        return _build_or_check(args)
+    except KeyboardInterrupt:
+        emit(f"{args.command}: interrupted; the outputs are unchanged or complete, never mixed", sys.stderr)
+        return 130
 
-        return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
+
+def _build_or_check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         spec = load_spec(args.spec, args.profile)
     except SpecInvalid as exc:
-        print(f"{args.spec}: {len(exc.errors)} problem(s); nothing was written:", file=sys.stderr)
+        emit(f"{args.spec}: {len(exc.errors)} problem(s); nothing was written:", sys.stderr)
         for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+            emit(f"  {error}", sys.stderr)
         return 1
     files = render_all(spec)
-    out = Path(args.out)
-    if args.command == "check":
-        problems = diff_outputs(files, out)
-        if problems:
-            print("generated files are out of date; run `make build` and commit:", file=sys.stderr)
-            for problem in problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 1
-        print(f"check: {len(files)} generated files match {args.spec}")
-        return 0
-    changed = write_outputs(files, out)
+    try:
+        if args.command == "check":
+            return _check(files, args)
+        changed = write_outputs(files, args.out)
+    except OutputRootError as exc:
+        emit(f"{args.command}: {exc}", sys.stderr)
+        return 2
+    except WriteFailed as exc:
+        emit(f"{args.command}: {exc}", sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
-    print(f"build: {len(files)} files from {args.spec}, {len(changed)} changed ({elapsed * 1000:.0f} ms)")
+    emit(f"build: {len(files)} files from {args.spec}, {len(changed)} changed ({elapsed * 1000:.0f} ms)")
     for rel in changed:
-        print(f"  {rel}")
+        emit(f"  {rel}")
+    return 0
+
+
+def _check(files: dict[str, str], args: argparse.Namespace) -> int:
+    problems = diff_outputs(files, args.out)
+    if problems:
+        emit("generated files are out of date; run `make build` and commit:", sys.stderr)
+        for problem in problems:
+            emit(f"  {problem}", sys.stderr)
+        return 1
+    emit(f"check: {len(files)} generated files match {args.spec}")
     return 0

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+
+from simulator.processes import StopRequested, stop_signals
+
+if sys.argv[1:2] == ["demo"]:
+    stop_signals()  # first thing: from here on Ctrl-C and SIGTERM stop the demo quietly
+
+import argparse
 import time
 from pathlib import Path
 
@@ -54,4 +60,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-raise SystemExit(main(sys.argv[1:]))
+try:
+    raise SystemExit(main(sys.argv[1:]))
+except (KeyboardInterrupt, StopRequested):  # Ctrl-C of `history`, or a stop before the demo took over
+    raise SystemExit(130) from None

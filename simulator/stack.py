@@ -2,25 +2,24 @@
 
 Rules and the Alertmanager config are rendered from thresholds.yaml with a spec profile
 (`e2e` shortens `for`, intervals and group waits). History is backfilled with
-`promtool tsdb create-blocks-from openmetrics`: the last 3 hours (with one process
-restart in it) and two hours around the same time a week ago, the baseline of the drop
-alert. Every receiver of the generated Alertmanager config is pointed at the webhook sink
+`promtool tsdb create-blocks-from openmetrics`: the last 3 hours (`history_hours`; with
+one process restart in it) and two thirds of that around the same time a week ago, the
+baseline of the drop alert. Every receiver of the generated Alertmanager config is pointed at the webhook sink
 under its own path, so the real routing tree decides who is notified. `Stack` is a
-context manager: servers are stopped and the temp dir removed even when a test fails.
+context manager: servers are stopped and the temp dir removed even when a test fails; the
+servers also die with this process when it is killed (simulator.processes), and a killed
+run's temp dir is removed by the next start.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -30,27 +29,28 @@ import yaml
 from generators.durations import format_duration
 from generators.loader.build import load_spec
 from generators.model import Spec
-from generators.outputs import render_all, write_outputs
+from generators.outputs import render_all
+from generators.writer import write_outputs
 from simulator.exposition import History
 from simulator.platform import JOBS, PlatformSimulator
+from simulator.processes import (
+    ManagedProcess,
+    binary,
+    free_port,
+    make_owned_dir,
+    remove_abandoned_dirs,
+    run_tool,
+    uninterrupted,
+)
 from simulator.server import SimulatorServer
 
+# the process helpers moved to simulator.processes; other code imports them from here
+__all__ = ["ManagedProcess", "Stack", "WebhookSink", "binary", "free_port", "receivers_to_sink", "target_labels"]
+
 WEEK = 7 * 86400
-HISTORY_SECONDS = 3 * 3600
+HISTORY_HOURS = 3.0
 HISTORY_STEP = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def binary(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise RuntimeError(f"{name} not found; run `make tools` (apt: prometheus prometheus-alertmanager)")
-    return path
+TEMP_PREFIX = "billing-e2e-"
 
 
 class WebhookSink(ThreadingHTTPServer):
@@ -93,37 +93,6 @@ class _SinkHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class ManagedProcess:
-    def __init__(self, name: str, args: list[str], ready_url: str, log: Path) -> None:
-        self.name, self.ready_url, self.log = name, ready_url, log
-        self.handle = log.open("wb")
-        self.process = subprocess.Popen(args, stdout=self.handle, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {timeout}s: {self.log.read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.handle.close()
-
-
 def target_labels(spec: Spec, instance: str, cluster: str = "e2e") -> dict[str, dict[str, str]]:
     """Labels a scrape of each simulator job carries: the spec's selector (job=...), the
     target's instance and the aggregation labels. Backfilled history must carry the same
@@ -147,11 +116,14 @@ def receivers_to_sink(config: dict[str, Any], sink_url: str) -> dict[str, Any]:
 
 class Stack:
     def __init__(self, spec_path: Path, profile: str = "e2e", scenario: str = "healthy",
-                 history: bool = True) -> None:
-        self.spec_path, self.profile, self.scenario, self.history = spec_path, profile, scenario, history
+                 history: bool = True, history_hours: float = HISTORY_HOURS,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.spec_path, self.profile, self.scenario = spec_path, profile, scenario
+        self.history_seconds = history_hours * 3600 if history else 0.0
+        self.progress = progress or (lambda text: None)
         self.processes: list[ManagedProcess] = []
         self.servers: list[Any] = []
-        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.root: Path | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Stack:
@@ -166,43 +138,52 @@ class Stack:
         self.close()
 
     def close(self) -> None:
-        for process in reversed(self.processes):
-            process.stop()
-        for server in self.servers:
-            server.shutdown()
-            server.server_close()
-        self.processes, self.servers = [], []
-        if self.tmp is not None:
-            self.tmp.cleanup()
-            self.tmp = None
+        with uninterrupted():  # a stop signal now would leave servers or the temp dir behind
+            for process in reversed(self.processes):
+                process.stop()
+            for server in self.servers:
+                server.shutdown()
+                server.server_close()
+            self.processes, self.servers = [], []
+            if self.root is not None:
+                shutil.rmtree(self.root, ignore_errors=True)
+                self.root = None
 
     def _start(self) -> None:
-        self.tmp = tempfile.TemporaryDirectory(prefix="billing-e2e-")
-        root = Path(self.tmp.name)
+        remove_abandoned_dirs(TEMP_PREFIX)  # what a killed run left behind
+        with uninterrupted():
+            self.root = make_owned_dir(TEMP_PREFIX)
+        root = self.root
         self.spec: Spec = load_spec(self.spec_path, self.profile)
         write_outputs(render_all(self.spec), root / "render")
         now = time.time()
-        self.simulator = PlatformSimulator(now - HISTORY_SECONDS, self.scenario)
-        self.sim_server = SimulatorServer(self.simulator).start()
-        self.servers.append(self.sim_server)
+        self.simulator = PlatformSimulator(now - self.history_seconds, self.scenario)
+        with uninterrupted():
+            self.sim_server = SimulatorServer(self.simulator).start()
+            self.servers.append(self.sim_server)
         self.target_labels = target_labels(self.spec, urllib.parse.urlparse(self.sim_server.url).netloc)
-        if self.history:
+        if self.history_seconds:
+            self.progress(f"backfilling {self.history_seconds / 3600:g} h of history with promtool")
             self._backfill(root, now)
         self.simulator.advance(time.time())
-        self.sink = WebhookSink()
-        threading.Thread(target=self.sink.serve_forever, daemon=True).start()
-        self.servers.append(self.sink)
+        with uninterrupted():
+            self.sink = WebhookSink()
+            threading.Thread(target=self.sink.serve_forever, daemon=True).start()
+            self.servers.append(self.sink)
+        self.progress("starting Alertmanager and Prometheus")
         self._start_alertmanager(root)
         self._start_prometheus(root)
 
     def _backfill(self, root: Path, now: float) -> None:
         promtool = binary("promtool")
         data = root / "data"
-        week_ago = PlatformSimulator(now - WEEK - 3600, "healthy", seed=11)
+        span = self.history_seconds
+        # the drop alert's baseline: the same hours a week ago (a third of the span either side)
+        week_ago = PlatformSimulator(now - WEEK - span / 3, "healthy", seed=11)
         recent = self.simulator
         for name, sim, start, end, restart_at in (
-            ("week-ago", week_ago, now - WEEK - 3600, now - WEEK + 3600, None),
-            ("recent", recent, now - HISTORY_SECONDS, now - HISTORY_STEP, now - 5400),
+            ("week-ago", week_ago, now - WEEK - span / 3, now - WEEK + span / 3, None),
+            ("recent", recent, now - span, now - HISTORY_STEP, now - span / 2),
         ):
             history = History(self.target_labels)
             t = start
@@ -214,8 +195,7 @@ class Stack:
                 history.record(sim.t, sim.samples())
             source = root / f"{name}.om"
             source.write_text(history.render_openmetrics())
-            subprocess.run([promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
-                           check=True, capture_output=True)
+            run_tool([promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)])
             source.unlink()
 
     def _start_alertmanager(self, root: Path) -> None:
@@ -232,9 +212,10 @@ class Stack:
         """Start a server binary on a free port of 127.0.0.1; wait until it is ready."""
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        process = ManagedProcess(name, [binary(name), *flags, f"--web.listen-address=127.0.0.1:{port}"],
-                                 f"{url}/-/ready", root / f"{name}.log")
-        self.processes.append(process)
+        with uninterrupted():  # registered for close() before a stop can unwind
+            process = ManagedProcess(name, [binary(name), *flags, f"--web.listen-address=127.0.0.1:{port}"],
+                                     f"{url}/-/ready", root / f"{name}.log")
+            self.processes.append(process)
         process.wait_ready()
         return url
 

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from generators.loader.build import load_spec
-from generators.outputs import diff_outputs, render_all
+from generators.outputs import render_all
+from generators.writer import diff_outputs
 from tests.conftest import ROOT, SPEC_PATH
 
 
