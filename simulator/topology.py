@@ -64,6 +64,10 @@ from simulator.stack import (
 )
 
 CLUSTER_SEEDS = {"eu": 7, "us": 13}
+# A dead agent sends no staleness markers: its last samples stay visible to the central tier
+# for the lookback delta (5m by default; measured: the `up` of a stopped agent vanished after
+# 300s). Tests and demo shorten it to 1m, still 12 scrape intervals of the e2e profile.
+FAST_LOOKBACK = ("--query.lookback-delta=1m",)
 DEFAULT_GOSSIP = {"gossip_interval": 0.1, "pushpull_interval": 5.0, "peer_timeout": 2.0}
 
 
@@ -140,8 +144,13 @@ class HATopology:
         self.close()
 
     def close(self) -> None:
-        for process in reversed(self._processes):
-            process.stop()
+        # in parallel: an agent whose central replica was killed waits out its stop timeout
+        # trying to flush to it, and seven sequential stops would add up
+        stoppers = [threading.Thread(target=p.stop) for p in self._processes]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         for server in self._servers:
             server.shutdown()
             server.server_close()

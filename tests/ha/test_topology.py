@@ -25,7 +25,7 @@ import pytest
 
 from generators.model import Alert, Spec
 from generators.spec import load_spec
-from simulator.topology import HATopology
+from simulator.topology import FAST_LOOKBACK, HATopology
 from tests.conftest import ROOT, SPEC_PATH, require_tool
 from tests.ha import standin
 from tests.ha.conftest import record
@@ -33,10 +33,6 @@ from tests.ha.notifications import Notification, duplicates, notifications
 
 pytestmark = pytest.mark.ha
 CLUSTERS = ("eu", "us")
-# A dead agent sends no staleness markers: its last samples stay visible to the central tier
-# for the lookback delta (5m by default, measured: `up` of a stopped agent vanished after
-# 300s). The test shortens it to 1m, still 12 scrape intervals of the e2e profile.
-LOOKBACK = "1m"
 
 
 def _panel_queries(cluster: str) -> list[tuple[str, str]]:
@@ -67,7 +63,7 @@ def story() -> Iterator[Story]:
     started = time.monotonic()
     standin_rules = {standin.FILE: standin.scrape_targets_missing_rules(load_spec(SPEC_PATH, "e2e"))}
     with HATopology(SPEC_PATH, extra_rule_files=standin_rules,
-                    central_flags=(f"--query.lookback-delta={LOOKBACK}",)) as topology:
+                    central_flags=FAST_LOOKBACK) as topology:
         record(f"topology up (7 servers, 2 simulators, 6h of backfill) in {time.monotonic() - started:.1f}s")
         topology.wait_until(lambda: all(topology.query(r, expr) for r in topology.central
                                         for c in CLUSTERS for _, expr in _panel_queries(c)),
@@ -141,6 +137,18 @@ def test_every_rule_group_is_healthy_on_both_replicas(story: Story, spec: Spec) 
         problems = [(g["name"], r["name"], r.get("lastError")) for g in groups for r in g["rules"]
                     if r["health"] != "ok" or r.get("lastError")]
         assert not problems, (replica, problems)
+
+
+def test_replicas_evaluate_each_group_at_the_same_instants(story: Story) -> None:
+    """Same rule file path -> same evaluation phase per group: the replicas see an alert
+    start and end in the same evaluation, so they rarely disagree about it in Alertmanager."""
+    topology = story.topology
+    interval = topology.spec.settings.evaluation_interval
+    phases = {r: {g["name"]: _epoch(g["lastEvaluation"]) % interval for g in topology.api(r, "/api/v1/rules")["groups"]}
+              for r in topology.central}
+    a, b = (phases[r] for r in sorted(phases))
+    apart = {name: min(abs(a[name] - b[name]), interval - abs(a[name] - b[name])) for name in a}
+    assert max(apart.values()) < 0.5, sorted(apart.items(), key=lambda item: -item[1])[:3]
 
 
 def test_the_cluster_variable_lists_both_clusters_on_both_replicas(story: Story) -> None:
@@ -292,7 +300,7 @@ def test_stopping_the_us_agent_fires_the_absence_alert_for_us_only(story: Story,
     alerts = topology.wait_until(absence_firing, 240, f"{standin.ALERT} for every job of us")
     assert {a["labels"]["cluster"] for a in alerts} == {"us"}
     record(f"us agent stopped: {standin.ALERT} firing for {jobs} after {time.time() - stopped:.1f}s "
-           f"(lookback {LOOKBACK} + for)")
+           f"({FAST_LOOKBACK[0]} + for)")
 
     model = next(a for a in spec.alerts if a.short_name == "PlatformDown")  # the stand-in's team and severity
     receivers = spec.receivers_for(model)
