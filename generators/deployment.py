@@ -48,6 +48,7 @@ class ScrapeJob:
 class ScrapeTargets:
     addresses: tuple[str, ...]  # host:port
     metrics_path: str = "/metrics"
+    params: Mapping[str, tuple[str, ...]] | None = None  # URL parameters, e.g. a blackbox exporter's module
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,11 @@ def render_agent_config(deployment: Deployment, cluster: str) -> dict[str, Any]:
         extra = {k: v for k, v in job.labels if k != "job"}
         if extra:
             static["labels"] = extra
-        scrape_configs.append({"job_name": job.job, "metrics_path": targets.metrics_path,
-                               "static_configs": [static]})
+        scrape: dict[str, Any] = {"job_name": job.job, "metrics_path": targets.metrics_path}
+        if targets.params:
+            scrape["params"] = {name: list(values) for name, values in targets.params.items()}
+        scrape["static_configs"] = [static]
+        scrape_configs.append(scrape)
     return {
         "global": {"scrape_interval": go_duration(deployment.scrape_interval),
                    "external_labels": {deployment.cluster_label: where.name}},
@@ -269,6 +273,9 @@ def _problems(d: Deployment) -> list[str]:
             if not targets.addresses:
                 problems.append(f"{where}.addresses: empty; list host:port targets or drop the job")
             problems += [f"{where}.addresses: {a!r} is not host:port" for a in targets.addresses if not _host_port(a)]
+            problems += [f"{where}.params.{name}: {list(values)!r} must be a non-empty list of strings"
+                         for name, values in (targets.params or {}).items()
+                         if not values or not all(isinstance(v, str) for v in values)]
             if not targets.metrics_path.startswith("/"):
                 problems.append(f"{where}.metrics_path: {targets.metrics_path!r} must start with /")
     for i, replica in enumerate(d.central):
