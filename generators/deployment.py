@@ -24,6 +24,7 @@ CENTRAL_FLAGS = ("--web.enable-remote-write-receiver",)
 DEFAULT_RULES_PATH = "/etc/prometheus/rules/billing.rules.yml"
 DEFAULT_PEER_TIMEOUT = 15.0  # Alertmanager's --cluster.peer-timeout
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})$")
 
 
@@ -265,6 +266,8 @@ def _problems(d: Deployment) -> list[str]:
             problems.append(f"deployment.scrape_jobs[{i}] ({job.source}): the selector filters on the replica "
                             f"label {d.replica_label!r}; rules must not depend on it")
     for i, cluster in enumerate(d.clusters):
+        if not cluster.targets:
+            problems.append(f"deployment.clusters[{i}].targets: empty; say where at least one job is scraped")
         for source, targets in cluster.targets.items():
             where = f"deployment.clusters[{i}].targets.{source}"
             if source not in jobs:
@@ -280,9 +283,16 @@ def _problems(d: Deployment) -> list[str]:
                 problems.append(f"{where}.metrics_path: {targets.metrics_path!r} must start with /")
     for i, replica in enumerate(d.central):
         url = urllib.parse.urlparse(replica.remote_write_url)
-        if url.scheme not in ("http", "https") or not url.netloc:
+        # urlparse silently drops tabs and newlines; Prometheus would not
+        if url.scheme not in ("http", "https") or not url.netloc or _CONTROL.search(replica.remote_write_url):
             problems.append(f"deployment.central[{i}].remote_write_url: {replica.remote_write_url!r} is not an "
                             "http(s) URL; e.g. http://prometheus-a:9090/api/v1/write")
+    for section, items, attr in (("central", d.central, "remote_write_url"),
+                                 ("alertmanagers", d.alertmanagers, "address"),
+                                 ("alertmanagers", d.alertmanagers, "cluster_address")):
+        values = [getattr(item, attr) for item in items]
+        problems += [f"deployment.{section}[{i}].{attr}: {value!r} is used twice; each node needs its own"
+                     for i, value in enumerate(values) if value in values[:i]]
     for i, peer in enumerate(d.alertmanagers):
         for attr in ("address", "cluster_address", "cluster_listen_address"):
             value = getattr(peer, attr)
