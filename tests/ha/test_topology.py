@@ -320,7 +320,9 @@ def test_stopping_the_us_agent_fires_the_absence_alert_for_us_only(story: Story,
     notes = notifications(topology)[before:]
     assert not [n for n in notes if n.about(standin.ALERT, "firing", cluster="eu")]
     assert not duplicates(notes)
-    record(f"us agent stopped: {len(notes)} notifications, {len(duplicates(notes))} duplicates")
+    per_note = ", ".join(f"{n.receiver}:{len(n.alerts)}" for n in notes)
+    record(f"us agent stopped: {len(notes)} notifications (receiver:alerts in it: {per_note}; a group re-sent "
+           f"because another job joined it is not a duplicate), {len(duplicates(notes))} duplicates")
 
 
 def _epoch(timestamp: str) -> float:
