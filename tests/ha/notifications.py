@@ -51,3 +51,13 @@ def duplicates(notes: list[Notification]) -> list[Notification]:
             dups.append(n)
         seen.add(key)
     return dups
+
+
+def duplicate_alerts(notes: list[Notification], ignore: tuple[str, ...] = ("replica",)) -> int:
+    """Extra copies of an alert inside notifications once the `ignore` labels are set aside:
+    the same incident listed twice in one message (e.g. once per Prometheus replica)."""
+    extra = 0
+    for note in notes:
+        seen = Counter((tuple((k, v) for k, v in labels if k not in ignore), status) for labels, status in note.alerts)
+        extra += sum(count - 1 for count in seen.values())
+    return extra

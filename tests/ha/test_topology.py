@@ -29,7 +29,7 @@ from simulator.topology import FAST_LOOKBACK, HATopology
 from tests.conftest import ROOT, SPEC_PATH, require_tool
 from tests.ha import standin
 from tests.ha.conftest import record
-from tests.ha.notifications import Notification, duplicates, notifications
+from tests.ha.notifications import Notification, duplicate_alerts, duplicates, notifications
 
 pytestmark = pytest.mark.ha
 CLUSTERS = ("eu", "us")
@@ -70,7 +70,8 @@ def story() -> Iterator[Story]:
                             180, "every dashboard query to return data")
         yield Story(topology)
         notes = notifications(topology)
-        record(f"notifications received: {len(notes)}; duplicates over the whole run: {len(duplicates(notes))}")
+        record(f"notifications received: {len(notes)}; over the whole run {len(duplicates(notes))} duplicate "
+               f"notifications, {duplicate_alerts(notes)} duplicate alerts inside notifications")
     record(f"module run time (topology start to stop): {time.monotonic() - started:.1f}s")
 
 
@@ -201,7 +202,9 @@ def test_incident_in_eu_is_notified_once_per_receiver(story: Story, spec: Spec) 
             assert _count(notes, alert.name, receiver, "firing") == 1, (alert.name, receiver)
     assert not [n for n in notes if any(dict(a).get("cluster") == "us" for a, _ in n.alerts)]
     assert not duplicates(notes)
-    record(f"incident in eu, firing: {len(notes)} notifications, {len(duplicates(notes))} duplicates")
+    assert not duplicate_alerts(notes)
+    record(f"incident in eu, firing: {len(notes)} notifications, {len(duplicates(notes))} duplicates, "
+           f"{duplicate_alerts(notes)} duplicate alerts inside them")
 
     for replica in topology.central:
         firing = {(a["labels"]["alertname"], a["labels"].get("cluster")) for a in topology.rule_alerts(replica)
@@ -229,6 +232,7 @@ def test_alertmanager_node_killed_mid_incident(story: Story, spec: Spec) -> None
     _observe(topology)
     notes = notifications(topology)
     assert not duplicates(notes)
+    assert not duplicate_alerts(notes)
     assert not [n for n in notes if n.status == "resolved"]  # the incident is still on
 
 
@@ -260,6 +264,7 @@ def test_central_replica_killed_mid_incident(story: Story, spec: Spec) -> None:
     notes = notifications(topology)
     assert not [n for n in notes if n.status == "resolved"]
     assert not duplicates(notes)
+    assert not duplicate_alerts(notes)
 
 
 def test_resolution_arrives_once_after_the_kills(story: Story, spec: Spec) -> None:
@@ -278,8 +283,9 @@ def test_resolution_arrives_once_after_the_kills(story: Story, spec: Spec) -> No
             assert _count(notes, alert.name, receiver, "firing") == 1, (alert.name, receiver)
             assert _count(notes, alert.name, receiver, "resolved") == 1, (alert.name, receiver)
     assert not duplicates(notes)
+    assert not duplicate_alerts(notes)
     record(f"incident in eu, firing + AM kill + replica kill + resolution: {len(notes)} notifications, "
-           f"{len(duplicates(notes))} duplicates")
+           f"{len(duplicates(notes))} duplicates, {duplicate_alerts(notes)} duplicate alerts inside them")
 
 
 # -- an agent stops ----------------------------------------------------------------------------
@@ -320,9 +326,11 @@ def test_stopping_the_us_agent_fires_the_absence_alert_for_us_only(story: Story,
     notes = notifications(topology)[before:]
     assert not [n for n in notes if n.about(standin.ALERT, "firing", cluster="eu")]
     assert not duplicates(notes)
+    assert not duplicate_alerts(notes)
     per_note = ", ".join(f"{n.receiver}:{len(n.alerts)}" for n in notes)
     record(f"us agent stopped: {len(notes)} notifications (receiver:alerts in it: {per_note}; a group re-sent "
-           f"because another job joined it is not a duplicate), {len(duplicates(notes))} duplicates")
+           f"because another job joined it is not a duplicate), {len(duplicates(notes))} duplicates, "
+           f"{duplicate_alerts(notes)} duplicate alerts inside them")
 
 
 def _epoch(timestamp: str) -> float:
