@@ -119,11 +119,20 @@ def _count(notes: list[Notification], alert: str, receiver: str, status: str, **
 
 # -- healthy -----------------------------------------------------------------------------------
 
-def test_alertmanager_config_is_valid_and_the_cluster_formed(story: Story) -> None:
+def test_every_config_the_topology_runs_is_valid(story: Story) -> None:
     topology = story.topology
-    result = subprocess.run([require_tool("amtool"), "check-config", str(topology.alertmanager_config)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    checks = [[require_tool("amtool"), "check-config", str(topology.alertmanager_config)]]
+    checks += [[require_tool("promtool"), "check", "config", "--agent", str(topology.root / f"agent-{c}.yml")]
+               for c in topology.agents]
+    checks += [[require_tool("promtool"), "check", "config", str(topology.root / f"central-{r}.yml")]
+               for r in topology.central]  # with the rule files they load
+    for command in checks:
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.returncode == 0, (command, result.stdout + result.stderr)
+
+
+def test_the_alertmanager_cluster_formed_from_the_rendered_flags(story: Story) -> None:
+    topology = story.topology
     addresses = sorted(peer.cluster_address for peer in topology.deployment.alertmanagers)
     for name in topology.alertmanagers:
         status = topology.cluster_status(name)
