@@ -15,9 +15,12 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generators.yamlout import dump_yaml
+
+if TYPE_CHECKING:
+    from generators.model import Spec
 
 AGENT_FLAGS = ("--enable-feature=agent",)
 CENTRAL_FLAGS = ("--web.enable-remote-write-receiver",)
@@ -109,7 +112,7 @@ def scrape_jobs(selectors: Mapping[str, tuple[tuple[str, str], ...]]) -> tuple[S
     return tuple(ScrapeJob(source, tuple(labels)) for source, labels in selectors.items())
 
 
-def deployment_for(spec: Any, *, clusters: tuple[Cluster, ...], central: tuple[CentralReplica, ...],
+def deployment_for(spec: Spec, *, clusters: tuple[Cluster, ...], central: tuple[CentralReplica, ...],
                    alertmanagers: tuple[AlertmanagerPeer, ...], cluster_label: str = "cluster",
                    check_peer_timeout: bool = True, **gossip: float | None) -> Deployment:
     """A deployment whose jobs and intervals come from the spec (`settings`, `routing`).
