@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e test-crash check lint tools clean import demo fuzz
+.PHONY: build test test-e2e test-crash test-ha check lint tools clean import demo demo-ha fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,15 @@ tools:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    prometheus prometheus-alertmanager >/dev/null; }
 
-# pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker
+# pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
+# The HA topology (several minutes) has its own target.
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not ha"
+
+# two clusters -> central HA pair -> 3-node Alertmanager cluster (tests/ha, ~7 min); prints
+# the measured latencies and duplicate counts
+test-ha: $(STAMP) tools
+	$(PY) -m pytest -q -m ha tests/ha
 
 # only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools
@@ -65,6 +71,12 @@ import: $(STAMP)
 # Type a scenario name to switch, or: make demo INCIDENT=payment_failures AFTER=20
 demo: $(STAMP) tools
 	$(PY) -m simulator demo $(if $(INCIDENT),--incident $(INCIDENT) --after $(or $(AFTER),20)) \
+	  $(if $(DURATION),--duration $(DURATION))
+
+# the HA topology with a live timeline. Type 'eu platform_down', 'kill am-0', 'stop us'; or:
+# make demo-ha INCIDENT=eu:platform_down AFTER=20 DURATION=180
+demo-ha: $(STAMP) tools
+	$(PY) -m simulator demo-ha $(if $(INCIDENT),--incident $(INCIDENT) --after $(or $(AFTER),20)) \
 	  $(if $(DURATION),--duration $(DURATION))
 
 clean:

@@ -1,4 +1,4 @@
-"""python -m simulator demo | serve | history."""
+"""python -m simulator demo | demo-ha | serve | history."""
 
 from __future__ import annotations
 
@@ -25,9 +25,14 @@ def main(argv: list[str]) -> int:
         from simulator.demo import main as demo_main
 
         return demo_main(argv[1:])
+    if argv[:1] == ["demo-ha"]:
+        from simulator.demo_ha import main as demo_ha_main
+
+        return demo_ha_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m simulator")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="simulator + Prometheus + Alertmanager with a timeline")
+    sub.add_parser("demo-ha", help="two clusters, an HA pair and an Alertmanager cluster with a timeline")
     serve = sub.add_parser("serve", help="serve /<job>/metrics live on 127.0.0.1")
     serve.add_argument("--port", type=int, default=9099)
     serve.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
