@@ -311,3 +311,33 @@ def _problems(d: Deployment) -> list[str]:
 def _host_port(text: str) -> bool:
     match = _HOST_PORT.match(text)
     return bool(match) and 0 < int(match["port"]) < 65536
+
+
+# -- the files operators copy ------------------------------------------------------------------
+
+def render_deployment_files(deployment: Deployment | None) -> dict[str, str]:
+    """deploy/: one prometheus.yml per cluster agent and per central replica, and the
+    Alertmanager cluster flags of every peer (the spec's `deployment` section)."""
+    if deployment is None:
+        return {}
+    from generators.yamlout import GENERATED_HEADER
+
+    files = {}
+    for cluster in deployment.clusters:
+        header = (f"{GENERATED_HEADER}# The agent of cluster {cluster.name}: prometheus {' '.join(AGENT_FLAGS)} "
+                  "--config.file=this file\n")
+        files[f"deploy/prometheus/agent-{cluster.name}.yml"] = header + to_yaml(render_agent_config(
+            deployment, cluster.name))
+    for replica in deployment.central:
+        header = (f"{GENERATED_HEADER}# Central replica {replica.name}: prometheus {' '.join(CENTRAL_FLAGS)} "
+                  f"--config.file=this file; copy alerts/billing.rules.yml to {DEFAULT_RULES_PATH}\n")
+        files[f"deploy/prometheus/central-{replica.name}.yml"] = header + to_yaml(render_central_config(
+            deployment, replica.name))
+    lines = [GENERATED_HEADER.rstrip("\n"), "# Start each Alertmanager peer with the shared configuration "
+             "(alertmanager/alertmanager.yml) and its flags below.", ""]
+    for peer in deployment.alertmanagers:
+        flags = " \\\n  ".join([f"--web.listen-address={peer.address}", *alertmanager_cluster_flags(deployment,
+                                                                                                    peer.name)])
+        lines += [f"# {peer.name}", f"alertmanager --config.file=alertmanager.yml \\\n  {flags}", ""]
+    files["deploy/alertmanager/cluster-flags.sh"] = "\n".join(lines)
+    return files

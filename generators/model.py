@@ -9,7 +9,10 @@ of the kind in generators/kinds/.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+if TYPE_CHECKING:  # the topology's own data classes live beside its checks
+    from generators.deployment import Deployment
 
 Op = Literal["<", "<=", ">", ">="]
 Severity = Literal["critical", "warning", "info"]
@@ -174,6 +177,7 @@ class Spec:
     dashboards: tuple[Dashboard, ...] = ()
     receivers: dict[str, Receiver] = field(default_factory=dict)
     routing: Routing | None = None
+    deployment: Deployment | None = None  # the multi-cluster topology, when the spec describes one
 
     def alerts_of(self, indicator: Indicator) -> tuple[Alert, ...]:
         """The alerts on one indicator, in spec order."""

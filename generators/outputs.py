@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from generators.alertmanager import render_alertmanager
 from generators.dashboards import render_dashboards
+from generators.deployment import render_deployment_files
 from generators.docs import render_alert_docs
 from generators.model import Spec
 from generators.rules import RULES_FILE, render_rule_groups
@@ -22,4 +23,5 @@ def render_all(spec: Spec) -> dict[str, str]:
     files["docs/alerts.md"] = render_alert_docs(spec)
     files.update(render_dashboards(spec))
     files.update(render_alertmanager(spec))
+    files.update(render_deployment_files(spec.deployment))
     return dict(sorted(files.items()))

@@ -20,6 +20,7 @@ import yaml
 from generators.deployment import (
     AGENT_FLAGS,
     CENTRAL_FLAGS,
+    DEFAULT_RULES_PATH,
     AlertmanagerPeer,
     CentralReplica,
     Cluster,
@@ -254,3 +255,39 @@ def test_documented_yaml_blocks_parse() -> None:
     for key, body in _documented_blocks().items():
         if not key.startswith("alertmanager"):
             assert isinstance(yaml.safe_load(body), dict), key
+
+
+# -- the spec's `deployment` section -> deploy/ ---------------------------------------------------
+def test_the_spec_section_is_the_documented_example(spec: Spec, deployment: Deployment) -> None:
+    assert spec.deployment == deployment
+
+
+def test_rendered_deploy_files_pass_promtool(tmp_path: Path, spec: Spec) -> None:
+    from generators.outputs import render_all
+
+    files = {rel: text for rel, text in render_all(spec).items() if rel.startswith("deploy/")}
+    assert sorted(files) == ["deploy/alertmanager/cluster-flags.sh", "deploy/prometheus/agent-eu.yml",
+                             "deploy/prometheus/agent-us.yml", "deploy/prometheus/central-a.yml",
+                             "deploy/prometheus/central-b.yml"]
+    for rel, text in files.items():
+        assert text.startswith("# Generated from thresholds.yaml"), rel
+        if rel.endswith(".yml"):
+            path = tmp_path / Path(rel).name
+            # the central config names the rules where operators copy them; check against ours
+            path.write_text(text.replace(DEFAULT_RULES_PATH, str(RULES_PATH)))
+            flags = ("--agent",) if "agent-" in rel else ()
+            result = subprocess.run([require_tool("promtool"), "check", "config", *flags, str(path)],
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, rel + result.stdout + result.stderr
+
+
+def test_a_bad_deployment_section_is_a_spec_error_at_its_line(tmp_path: Path) -> None:
+    from generators.loader.build import SpecInvalid
+
+    text = SPEC_PATH.read_text().replace('    a: {remote_write_url: "http://prometheus-a',
+                                         '    a: {remote_write_url: "ftp://prometheus-a')
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecInvalid) as caught:
+        load_spec(path)
+    assert any(e.field.startswith("deployment") for e in caught.value.errors), caught.value.errors

@@ -29,7 +29,7 @@ def test_fast_writer_matches_pyyaml_on_every_generated_file(spec) -> None:
         if rel.endswith((".yml", ".yaml")) and "templates" not in rel:
             data = yaml.safe_load(content)
             assert dump_yaml(data) == dump_yaml(data, pure=True), rel
-            assert dump_yaml(data) == content, rel
+            assert content.endswith(dump_yaml(data, header="")), rel
 
 
 def test_numbers_and_empties() -> None:

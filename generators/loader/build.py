@@ -7,6 +7,7 @@ spec this accepts renders, and every test generated from it passes.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from generators.loader.alerts import check_thresholds, load_alerts
 from generators.loader.checker import Checker, SpecError, SpecInvalid
 from generators.loader.crosschecks import check_alerts_routed, check_alerts_shown, check_recordings, check_windows
 from generators.loader.dashboards import load_dashboards
+from generators.loader.deployment import load_deployment
 from generators.loader.indicators import load_indicators
 from generators.loader.metrics import load_metrics
 from generators.loader.profiles import apply_profile, check_profiles
@@ -22,7 +24,8 @@ from generators.loader.settings import load_settings
 from generators.loader.source import LineMap, SourceProblem, parse_spec_text, read_spec_text
 from generators.model import Spec
 
-SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles")
+SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles",
+            "deployment")
 REQUIRED = ("settings", "metrics", "indicators", "alerts", "teams")
 
 __all__ = ["SpecError", "SpecInvalid", "build_spec", "load_spec"]
@@ -71,6 +74,9 @@ def build_spec(raw: Any, file: str) -> Spec:
     check_thresholds(c, spec, positions)
     check_alerts_shown(c, spec, positions)
     check_alerts_routed(c, spec, positions)
+    if "deployment" in top:
+        deployment = load_deployment(c, top.get("deployment"), line("deployment"), spec)
+        spec = dataclasses.replace(spec, deployment=deployment)
     if c.errors:
         raise SpecInvalid(c.errors)
     return spec

@@ -8,7 +8,7 @@ from generators.durations import format_duration, parse_duration
 from generators.loader.checker import Checker, SpecError
 from generators.loader.source import LineMap
 
-PROFILE_KEYS = ("settings", "routing", "max_for")
+PROFILE_KEYS = ("settings", "routing", "deployment", "max_for")
 
 
 def check_profiles(c: Checker, node: Any, line: int) -> None:
@@ -17,7 +17,7 @@ def check_profiles(c: Checker, node: Any, line: int) -> None:
         m = c.mapping(body, p, kline, optional=PROFILE_KEYS)
         if m is None:
             continue
-        for key in ("settings", "routing"):
+        for key in ("settings", "routing", "deployment"):
             if key in m and not isinstance(m[key], LineMap):
                 c.error(m.key_lines[key], f"{p}.{key}", "expected a mapping merged over the spec's own")
         if "max_for" in m:
@@ -34,7 +34,7 @@ def apply_profile(raw: LineMap, name: str, file: str) -> list[SpecError]:
     overlay = profiles[name]
     if not isinstance(overlay, LineMap):
         return []  # reported by check_profiles
-    for key in ("settings", "routing"):
+    for key in ("settings", "routing", "deployment"):
         if isinstance(overlay.get(key), LineMap) and isinstance(raw.get(key), LineMap):
             _merge(raw[key], overlay[key])
     cap = parse_duration(str(overlay.get("max_for", "")))
