@@ -196,7 +196,8 @@ def test_renamed_scrape_job_key_renders(tmp_path: Path) -> None:
     from tests.test_spec_property import check_spec
 
     text = _spec_with("    platform: {job: billing-platform}", "    api: {job: billing-platform}")
-    text = text.replace("    source: platform\n", "    source: api\n").replace("      platform: {targets", "      api: {targets")
+    text = text.replace("    source: platform\n", "    source: api\n")
+    text = text.replace("      platform: {targets", "      api: {targets")
     assert check_spec(yaml.safe_load(text), tmp_path, run_promtool=False) == "rendered"
 
 
