@@ -48,12 +48,13 @@ from generators.deployment import (
 )
 from generators.loader.build import load_spec
 from generators.model import Spec
-from generators.outputs import render_all, write_outputs
+from generators.outputs import render_all
+from generators.writer import write_outputs
 from simulator.exposition import History
 from simulator.platform import JOBS, PlatformSimulator
 from simulator.server import SimulatorServer
 from simulator.stack import (
-    HISTORY_SECONDS,
+    HISTORY_HOURS,
     HISTORY_STEP,
     WEEK,
     ManagedProcess,
@@ -63,6 +64,7 @@ from simulator.stack import (
     receivers_to_sink,
 )
 
+HISTORY_SECONDS = HISTORY_HOURS * 3600
 CLUSTER_SEEDS = {"eu": 7, "us": 13}
 # A dead agent sends no staleness markers: its last samples stay visible to the central tier
 # for the lookback delta (5m by default; measured: the `up` of a stopped agent vanished after
