@@ -10,7 +10,8 @@ file and the `extra_rule_files` argument in test_topology.py.
 from __future__ import annotations
 
 from generators.deployment import go_duration
-from generators.model import Matcher, Spec
+from generators.model import Matcher
+from generators.promql import Spec, render_matchers
 from generators.yamlout import dump_yaml
 
 ALERT = "BillingScrapeTargetsMissing"
@@ -23,7 +24,7 @@ def scrape_targets_missing_rules(spec: Spec) -> str:
     by = ", ".join((*spec.settings.aggregation_labels, "job"))
     terms = []
     for labels in spec.settings.selectors.values():
-        selector = ",".join(Matcher(k, "=", v).render() for k, v in labels)
+        selector = render_matchers([Matcher(k, "=", v) for k, v in labels])
         terms.append(f"group by ({by}) (max_over_time(up{{{selector}}}[1d]))\n"
                      f"  unless group by ({by}) (up{{{selector}}})")
     rule = {
