@@ -10,7 +10,7 @@ file and the `extra_rule_files` argument in test_topology.py.
 from __future__ import annotations
 
 from generators.deployment import go_duration
-from generators.model import Matcher
+from generators.model import Matcher, Spec
 from generators.promql import Spec, render_matchers
 from generators.yamlout import dump_yaml
 
