@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from generators.deployment import go_duration
 from generators.model import Matcher, Spec
-from generators.promql import Spec, render_matchers
+from generators.promql import render_matchers
 from generators.yamlout import dump_yaml
 
 ALERT = "BillingScrapeTargetsMissing"
