@@ -14,23 +14,31 @@ from pathlib import Path
 from generators.alertmanager import render_alertmanager
 from generators.dashboards import render_dashboards
 from generators.docs import render_alert_docs
+from generators.mixin import render_mixin
 from generators.model import Spec
 from generators.rules import RULES_FILE, render_rule_groups
 from generators.unittests import render_unit_tests
 from generators.yamlout import dump_yaml
 
 
+def render_monitoring(spec: Spec) -> dict[str, str]:
+    """The rule files and dashboards: what the mixin, PrometheusRules and rulers repackage."""
+    files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
+    files.update(render_dashboards(spec))
+    return files
+
+
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
-    files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
+    files = render_monitoring(spec)
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec)
-    files.update(render_dashboards(spec))
     files.update(render_alertmanager(spec))
+    files.update(render_mixin(spec, render_monitoring))
     return dict(sorted(files.items()))
 
 
-GENERATED_DIRS = ("alerts", "dashboards", "docs", "alertmanager")
+GENERATED_DIRS = ("alerts", "dashboards", "docs", "alertmanager", "mixin", "deploy")
 
 
 def write_outputs(files: dict[str, str], out_dir: Path) -> list[str]:
