@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +66,20 @@ def is_dashboard(path: str) -> bool:
     return path.startswith("dashboards/") and path.count("/") == 1 and path.endswith(".json")
 
 
+@lru_cache(maxsize=16)
+def rule_groups(content: str) -> list[dict[str, Any]]:
+    """The groups of a rendered rule file, parsed once per build (the mixin, PrometheusRule
+    and ruler renderers all read them; callers must not modify the result)."""
+    return (yaml.load(content, Loader=_Loader) or {}).get("groups", [])
+
+
 def parse_monitoring(files: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rule groups of every rule file (in path order) and dashboards by file name."""
     groups: list[dict[str, Any]] = []
     dashboards: dict[str, Any] = {}
     for path in sorted(files):
         if is_rule_file(path):
-            groups += (yaml.load(files[path], Loader=_Loader) or {}).get("groups", [])
+            groups += rule_groups(files[path])
         elif is_dashboard(path):
             dashboards[path.split("/", 1)[1]] = json.loads(files[path])
     names = [g["name"] for g in groups]
@@ -84,17 +93,16 @@ def parse_monitoring(files: dict[str, str]) -> tuple[list[dict[str, Any]], dict[
 _DIGITS = "123456789"
 
 
-def _candidate_numbers() -> list[float]:
-    """0.abcd with no zero digit: in every unit's domain, four significant digits, so
-    `{:g}` and Go's %.4g print them whole and no candidate's text contains another's."""
-    out = []
-    for a in "4567891234":
-        for b in "1379":
-            for c in "2468":
-                for d in "3579":
-                    if a != "0":
-                        out.append(float(f"0.{a}{b}{c}{d}"))
-    return out
+NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
+WORD_RE = re.compile(r"[Qq]z[0-9]+xpfx|qzsel[0-9]+x")
+
+
+def _candidate_numbers() -> Iterator[float]:
+    """0.abcd, 0.0abcd, 0.00abcd (a and d not zero): in every unit's domain, with four
+    significant digits that `{:g}` and Go's %.4g both print whole (24,300 of them)."""
+    for zeros in ("", "0", "00"):
+        for a, b, c, d in product("123456789", "0123456789", "0123456789", "123456789"):
+            yield float(f"0.{zeros}{a}{b}{c}{d}")
 
 
 @dataclass(frozen=True)
@@ -109,35 +117,40 @@ def number_forms(spec: Spec, alert: Alert, value: float) -> dict[str, str]:
     return {"g": f"{value:g}", "human": format_value(kind_of(alert).alert_unit(alert), value)}
 
 
+def _head(form: str) -> str:
+    """The number a form starts with ('413.7ms' -> '413.7'): what NUMBER_RE finds in text."""
+    match = NUMBER_RE.match(form)
+    assert match is not None, form
+    return match.group()
+
+
 def choose_sentinels(spec: Spec, real_text: str) -> Sentinels:
-    """Sentinels that occur nowhere in the real render and not inside one another."""
-    taken: list[str] = []
-
-    def free(text: str) -> bool:
-        return text not in real_text and not any(text in t or t in text for t in taken)
-
-    prefix = next(p for p in (f"Qz{n}xpfx" for n in range(1000)) if free(p) and free(p.lower()))
-    taken += [prefix, prefix.lower()]
-    selectors = {}
+    """Sentinels that occur nowhere in the real render and never share a number with
+    each other (numbers are compared whole, as Templater finds them: linear in the spec)."""
+    numbers_in_text = set(NUMBER_RE.findall(real_text))
+    words_in_text = set(WORD_RE.findall(real_text)) | {w.lower() for w in re.findall(r"(?i)qz[0-9]+xpfx", real_text)}
+    prefix = next(p for p in (f"Qz{n}xpfx" for n in range(len(words_in_text) + 1))
+                  if p not in words_in_text and p.lower() not in words_in_text)
+    selectors: dict[tuple[str, str], str] = {}
     counter = 0
     for source, pairs in spec.settings.selectors.items():
         for label, _ in pairs:
-            while not free(value := f"qzsel{counter}x"):
+            while (value := f"qzsel{counter}x") in words_in_text:
                 counter += 1
             selectors[(source, label)] = value
-            taken.append(value)
             counter += 1
     numbers: dict[str, float] = {}
-    candidates = iter(_candidate_numbers())
+    taken = set(numbers_in_text)
+    candidates = _candidate_numbers()
     for alert in spec.alerts:
         for value in candidates:
-            forms = set(number_forms(spec, alert, value).values())
-            if all(free(f) for f in forms):
+            heads = {_head(f) for f in number_forms(spec, alert, value).values()}
+            if not heads & taken:
                 numbers[alert.short_name] = value
-                taken.extend(forms)
+                taken |= heads
                 break
         else:
-            raise MixinDrift("ran out of threshold sentinels; extend _candidate_numbers")
+            raise MixinDrift(f"more than {len(numbers)} alerts: out of threshold sentinels")
     return Sentinels(prefix, numbers, selectors)
 
 
@@ -182,10 +195,9 @@ class Templater:
             tokens.setdefault(forms["human"], Token(f"lib.value({_str(unit)}, {ref})",
                                                     format_value(unit, alert.threshold.value)))
         self.tokens = tokens
-        alternatives = sorted(tokens, key=len, reverse=True)
-        # a number is matched whole: never the tail or head of a longer number
-        self.pattern = re.compile("|".join(
-            rf"(?<![0-9.]){re.escape(t)}(?![0-9])" if t[0].isdigit() else re.escape(t) for t in alternatives))
+        # suffixes a number can carry in a token ('%', 'ms', 'm/s', ...), longest first
+        self.suffixes = sorted({t[len(_head(t)):] for t in tokens if t[0].isdigit()}, key=len, reverse=True)
+        self.pattern = re.compile(f"{NUMBER_RE.pattern}|{WORD_RE.pattern}")
         self.sentinel_values = {s.thresholds[a.short_name]: a for a in spec.alerts}
 
     def node(self, value: Any, path: str) -> tuple[Any, Any]:
@@ -211,10 +223,18 @@ class Templater:
         real: list[str] = []
         last = 0
         for match in self.pattern.finditer(value):
-            token = self.tokens[match.group()]
             start, end = match.span()
+            found = match.group()
+            if found[0].isdigit():
+                suffix = next((x for x in self.suffixes if value.startswith(x, end) and found + x in self.tokens), None)
+                if suffix is None:
+                    continue  # a number of the spec, not a sentinel
+                found, end = found + suffix, end + len(suffix)
+            elif found not in self.tokens:
+                continue
+            token = self.tokens[found]
             in_matcher = value[max(0, start - 2):start] == '="' and value[end:end + 1] == '"'
-            if match.group() in self.selector_tokens and not in_matcher:
+            if found in self.selector_tokens and not in_matcher:
                 raise MixinDrift(f"{path}: a job selector value appears outside a PromQL label matcher "
                                  f"(…{value[max(0, start - 30):end + 30]}…); the mixin cannot escape it there")
             if match.start() > last:
@@ -222,7 +242,7 @@ class Templater:
                 real.append(value[last:match.start()])
             pieces.append(token.source)
             real.append(token.real)
-            last = match.end()
+            last = end
         if not pieces:
             return value, value
         if last < len(value):
@@ -331,9 +351,10 @@ def _module(name: str) -> str:
     return "dashboards/" + re.sub(r"[^A-Za-z0-9_.-]", "_", name.removesuffix(".json")) + ".libsonnet"
 
 
-def render_mixin(spec: Spec, render: Render) -> dict[str, str]:
-    """mixin/ files; `render` renders the rule files and dashboards of a spec."""
-    real_files = render(spec)
+def render_mixin(spec: Spec, render: Render, real_files: dict[str, str] | None = None) -> dict[str, str]:
+    """mixin/ files; `render` renders the rule files and dashboards of a spec (`real_files`:
+    its output for `spec` when the caller has it already)."""
+    real_files = render(spec) if real_files is None else real_files
     groups, dashboards = parse_monitoring(real_files)
     sentinels = choose_sentinels(spec, "\n".join(real_files.values()))
     s_groups, s_dashboards = parse_monitoring(render(sentinel_spec(spec, sentinels)))

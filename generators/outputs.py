@@ -14,8 +14,10 @@ from pathlib import Path
 from generators.alertmanager import render_alertmanager
 from generators.dashboards import render_dashboards
 from generators.docs import render_alert_docs
+from generators.kubernetes import render_kubernetes
 from generators.mixin import render_mixin
 from generators.model import Spec
+from generators.ruler import render_ruler
 from generators.rules import RULES_FILE, render_rule_groups
 from generators.unittests import render_unit_tests
 from generators.yamlout import dump_yaml
@@ -30,11 +32,14 @@ def render_monitoring(spec: Spec) -> dict[str, str]:
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
-    files = render_monitoring(spec)
+    monitoring = render_monitoring(spec)
+    files = dict(monitoring)
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec)
     files.update(render_alertmanager(spec))
-    files.update(render_mixin(spec, render_monitoring))
+    files.update(render_mixin(spec, render_monitoring, monitoring))
+    files.update(render_kubernetes(spec, files))
+    files.update(render_ruler(spec, files))
     return dict(sorted(files.items()))
 
 

@@ -61,6 +61,11 @@ EXPECTED_CHANGED = [
     "dashboards/performance.json",
     # the mixin's templates read thresholds from _config: only its default value moves
     "mixin/config.libsonnet",
+    # the deploy forms repackage the rules and dashboards
+    "deploy/kubernetes/prometheusrule-billing-rules.yaml",
+    "deploy/kubernetes/grafana-dashboard-performance.yaml",
+    "deploy/ruler/mimir/billing.yaml",
+    "deploy/ruler/thanos/billing.rules.yml",
 ]
 
 
@@ -78,6 +83,7 @@ def test_check_fails_on_a_hand_edited_output(tmp_path: Path) -> None:
 
 
 def test_build_is_fast(spec) -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: the machines are shared, and a loaded one must not fail this
+    started = time.process_time()
     render_all(load_spec(SPEC_PATH))
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0

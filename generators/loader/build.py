@@ -14,6 +14,7 @@ from generators.loader.alerts import check_thresholds, load_alerts
 from generators.loader.checker import Checker, SpecError, SpecInvalid
 from generators.loader.crosschecks import check_alerts_routed, check_alerts_shown, check_recordings, check_windows
 from generators.loader.dashboards import load_dashboards
+from generators.loader.deploy import check_credential_files, load_deploy
 from generators.loader.indicators import load_indicators
 from generators.loader.metrics import load_metrics
 from generators.loader.profiles import apply_profile, check_profiles
@@ -22,7 +23,8 @@ from generators.loader.settings import load_settings
 from generators.loader.source import LineMap, SourceProblem, parse_spec_text, read_spec_text
 from generators.model import Spec
 
-SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles")
+SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles",
+            "deploy")
 REQUIRED = ("settings", "metrics", "indicators", "alerts", "teams")
 
 __all__ = ["SpecError", "SpecInvalid", "build_spec", "load_spec"]
@@ -58,6 +60,9 @@ def build_spec(raw: Any, file: str) -> Spec:
     routing = load_routing(c, top.get("routing"), line("routing"), receivers) if "routing" in top else None
     dashboards = load_dashboards(c, top.get("dashboards", []), line("dashboards"), indicators) \
         if "dashboards" in top else []
+    prefix = settings.alert_prefix if settings is not None else ""
+    deploy = load_deploy(c, top.get("deploy", LineMap()), line("deploy"), prefix)
+    check_credential_files(c, receivers, line("receivers"))
     if "profiles" in top:
         check_profiles(c, top.get("profiles"), line("profiles"))
     context = Spec(file, settings, metrics, indicators, (), teams) if settings is not None else None
@@ -65,7 +70,8 @@ def build_spec(raw: Any, file: str) -> Spec:
     if settings is None:  # nothing can be checked across sections without it
         raise SpecInvalid(c.errors)
     # cross-checks also run on the valid part of a spec with errors: all problems at once
-    spec = Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards), receivers, routing)
+    spec = Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards), receivers, routing,
+                deploy)
     check_windows(c, spec, top.get("indicators"))
     check_recordings(c, spec, top.get("indicators"))
     check_thresholds(c, spec, positions)
