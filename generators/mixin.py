@@ -272,6 +272,11 @@ class Templater:
         return Expr(f"lib.steps([{args}])"), real
 
 
+def _comment(text: str) -> str:
+    """Text for a // comment: nothing that could end the line and start code."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
 def _str(text: str) -> str:
     """A jsonnet string literal (JSON's escapes are jsonnet's)."""
     return json.dumps(text, ensure_ascii=False)
@@ -308,7 +313,8 @@ def _config_file(spec: Spec) -> str:
     lines.append("    },\n    thresholds: {\n")
     for alert in spec.alerts:
         unit = kind_of(alert).alert_unit(alert)
-        lines.append(f"      // {alert.name}: {alert.indicator.title} {alert.threshold.op} this ({unit})\n")
+        note = _comment(f"{alert.name}: {alert.indicator.title} {alert.threshold.op} this ({unit})")
+        lines.append(f"      // {note}\n")
         lines.append(f"      {_str(alert.short_name)}: {json.dumps(_number(float(alert.threshold.value)))},\n")
     lines.append("    },\n  },\n}\n")
     return "".join(lines)
@@ -342,7 +348,7 @@ def _alerts_file(groups: list[Any]) -> str:
 
 
 def _dashboard_file(name: str, template: Any) -> str:
-    return (f"{HEADER}// {name}: a function of the mixin's _config.\n"
+    return (f"{HEADER}// {_comment(name)}: a function of the mixin's _config.\n"
             "local lib = import '../lib/format.libsonnet';\n\n"
             f"function(c) {to_jsonnet(template)}\n")
 
