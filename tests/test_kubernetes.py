@@ -42,7 +42,11 @@ def manifests(files: dict[str, str], kind: str) -> dict[str, dict[str, Any]]:
 
 def test_prometheus_rules_match_the_crd_schema_and_the_spec_labels(spec: Spec, files: dict[str, str]) -> None:
     rules = manifests(files, "PrometheusRule")
-    assert list(rules) == ["deploy/kubernetes/prometheusrule-billing-rules.yaml"]
+    rule_files = sorted(p for p in files if re.fullmatch(r"alerts/[^/]+\.rules\.yml", p))
+    # one object per rule file, holding exactly its groups
+    expected = {f"deploy/kubernetes/prometheusrule-{Path(p).name.removesuffix('.yml').replace('.', '-')}.yaml": p
+                for p in rule_files}
+    assert sorted(rules) == sorted(expected)
     schema = CRD["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
     for path, obj in rules.items():
         jsonschema.Draft7Validator(schema).validate(obj)
@@ -52,7 +56,7 @@ def test_prometheus_rules_match_the_crd_schema_and_the_spec_labels(spec: Spec, f
         # what a Prometheus ruleSelector matches: exactly deploy.rule_labels of the spec
         assert obj["metadata"]["labels"] == {"role": "alert-rules", "app.kubernetes.io/part-of": "billing-monitoring"}
         assert len(files[path].encode()) < APPLY_LIMIT
-        assert obj["spec"]["groups"] == yaml.safe_load(files["alerts/billing.rules.yml"])["groups"]
+        assert obj["spec"]["groups"] == yaml.safe_load(files[expected[path]])["groups"]
 
 
 def test_the_crd_schema_rejects_a_broken_rule(files: dict[str, str]) -> None:

@@ -38,9 +38,13 @@ def groups_in_file_order(mixin: dict[str, Any], names: list[str]) -> list[dict[s
 
 
 def parsed(files: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    rules = yaml.safe_load(files["alerts/billing.rules.yml"])["groups"]
+    """Every rule group and dashboard of a render (all rule files: a rule file or dashboard
+    rendered outside render_monitoring would be missing from the mixin, and fail here)."""
+    rule_files = sorted(p for p in files if re.fullmatch(r"alerts/[^/]+\.rules\.yml", p))
+    assert rule_files
+    rules = [g for p in rule_files for g in yaml.safe_load(files[p])["groups"]]
     dashboards = {p.split("/")[1]: json.loads(c) for p, c in files.items()
-                  if p.startswith("dashboards/") and p.endswith(".json")}
+                  if re.fullmatch(r"dashboards/[^/]+\.json", p)}
     return rules, dashboards
 
 
