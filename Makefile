@@ -26,16 +26,16 @@ lint: $(STAMP) tools
 	$(PY) -m ruff check generators simulator tests
 	promtool check rules --lint=all --lint-fatal alerts/*.rules.yml
 
-# promtool/amtool from the distribution when missing (Debian: prometheus 2.42,
-# prometheus-alertmanager 0.25).
+# promtool/amtool/jsonnet from the distribution when missing (Debian: prometheus 2.42,
+# prometheus-alertmanager 0.25, jsonnet 0.18, which evaluates mixin/ in the tests).
 tools:
 	@command -v promtool >/dev/null && command -v amtool >/dev/null && command -v prometheus >/dev/null \
-	  && command -v prometheus-alertmanager >/dev/null || { \
-	  echo "installing promtool and amtool (apt: prometheus prometheus-alertmanager)"; \
+	  && command -v prometheus-alertmanager >/dev/null && command -v jsonnet >/dev/null || { \
+	  echo "installing promtool, amtool and jsonnet (apt: prometheus prometheus-alertmanager jsonnet)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    prometheus prometheus-alertmanager >/dev/null; }
+	    prometheus prometheus-alertmanager jsonnet >/dev/null; }
 
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
 # The HA topology (several minutes) has its own target.

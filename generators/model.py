@@ -165,6 +165,16 @@ class Settings:
     grafana_url: str
 
 
+@dataclass(frozen=True)
+class Packaging:
+    """Packaging for Kubernetes and rulers (deploy/): never affects what rules compute."""
+
+    namespace: str = "monitoring"
+    rule_labels: tuple[tuple[str, str], ...] = (("role", "alert-rules"),)  # what a ruleSelector matches
+    credentials_secret: str = ""  # Secret with the receivers' *_file credentials
+    source_tenants: tuple[str, ...] = ()  # Mimir/Cortex federated rule groups
+
+
 # eq=False: a spec is identified by the object (renderers cache derived indexes per spec)
 @dataclass(frozen=True, eq=False)
 class Spec:
@@ -178,6 +188,7 @@ class Spec:
     receivers: dict[str, Receiver] = field(default_factory=dict)
     routing: Routing | None = None
     deployment: Deployment | None = None  # the multi-cluster topology, when the spec describes one
+    packaging: Packaging = field(default_factory=Packaging)
 
     def alerts_of(self, indicator: Indicator) -> tuple[Alert, ...]:
         """The alerts on one indicator, in spec order."""

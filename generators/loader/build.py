@@ -18,6 +18,7 @@ from generators.loader.dashboards import load_dashboards
 from generators.loader.deployment import load_deployment
 from generators.loader.indicators import load_indicators
 from generators.loader.metrics import load_metrics
+from generators.loader.packaging import check_credential_files, load_packaging
 from generators.loader.profiles import apply_profile, check_profiles
 from generators.loader.routing import load_receivers, load_routing, load_teams
 from generators.loader.settings import load_settings
@@ -25,7 +26,7 @@ from generators.loader.source import LineMap, SourceProblem, parse_spec_text, re
 from generators.model import Spec
 
 SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles",
-            "deployment")
+            "deployment", "packaging")
 REQUIRED = ("settings", "metrics", "indicators", "alerts", "teams")
 
 __all__ = ["SpecError", "SpecInvalid", "build_spec", "load_spec"]
@@ -61,6 +62,9 @@ def build_spec(raw: Any, file: str) -> Spec:
     routing = load_routing(c, top.get("routing"), line("routing"), receivers) if "routing" in top else None
     dashboards = load_dashboards(c, top.get("dashboards", []), line("dashboards"), indicators) \
         if "dashboards" in top else []
+    prefix = settings.alert_prefix if settings is not None else ""
+    packaging = load_packaging(c, top.get("packaging", LineMap()), line("packaging"), prefix)
+    check_credential_files(c, receivers, line("receivers"))
     if "profiles" in top:
         check_profiles(c, top.get("profiles"), line("profiles"))
     context = Spec(file, settings, metrics, indicators, (), teams) if settings is not None else None
@@ -68,7 +72,8 @@ def build_spec(raw: Any, file: str) -> Spec:
     if settings is None:  # nothing can be checked across sections without it
         raise SpecInvalid(c.errors)
     # cross-checks also run on the valid part of a spec with errors: all problems at once
-    spec = Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards), receivers, routing)
+    spec = Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards), receivers, routing,
+                packaging=packaging)
     check_windows(c, spec, top.get("indicators"))
     check_recordings(c, spec, top.get("indicators"))
     check_thresholds(c, spec, positions)

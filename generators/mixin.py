@@ -1,0 +1,403 @@
+"""Render mixin/: a jsonnet monitoring mixin whose default `_config` is exactly our rules and dashboards.
+
+How the `_config` stays the single source in jsonnet: the rule files and dashboards are
+rendered a second time from a copy of the spec whose configurable values are sentinels
+(unique numbers for thresholds, unique strings for the alert-name prefix and the job
+selector values). Every place a sentinel shows up in that render becomes a jsonnet
+expression on `$._config`, in the format the Python renderer used there: `{:g}` in PromQL
+and panel texts, Prometheus' humanize functions in descriptions, plain numbers and the whole
+step list in Grafana thresholds, PromQL string escapes in selectors. The result is then
+evaluated here with the spec's own values and must equal the normal render, so a
+threshold that a renderer transforms in a way the mixin does not follow fails the build
+instead of shipping a mixin that drifts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generators.dashboards import threshold_steps
+from generators.grafana_json import _number
+from generators.kinds import kind_of
+from generators.model import Alert, Spec, Threshold
+from generators.promql import quote
+from generators.templating import format_value
+
+HEADER = "// Generated from thresholds.yaml by `make build`; do not edit.\n"
+_LIB_SOURCE = Path(__file__).parent / "templates" / "mixin_lib.libsonnet"
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Render = Callable[[Spec], dict[str, str]]
+
+
+class MixinDrift(RuntimeError):
+    """The sentinel render cannot be mapped back onto the spec's own render."""
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A jsonnet expression in the template tree."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """A sentinel occurrence: its jsonnet expression and the text or value it stands for."""
+
+    source: str
+    real: Any
+
+
+def is_rule_file(path: str) -> bool:
+    return path.startswith("alerts/") and path.count("/") == 1 and path.endswith(".rules.yml")
+
+
+def is_dashboard(path: str) -> bool:
+    return path.startswith("dashboards/") and path.count("/") == 1 and path.endswith(".json")
+
+
+@lru_cache(maxsize=16)
+def rule_groups(content: str) -> list[dict[str, Any]]:
+    """The groups of a rendered rule file, parsed once per build (the mixin, PrometheusRule
+    and ruler renderers all read them; callers must not modify the result)."""
+    return (yaml.load(content, Loader=_Loader) or {}).get("groups", [])
+
+
+def parse_monitoring(files: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rule groups of every rule file (in path order) and dashboards by file name."""
+    groups: list[dict[str, Any]] = []
+    dashboards: dict[str, Any] = {}
+    for path in sorted(files):
+        if is_rule_file(path):
+            groups += rule_groups(files[path])
+        elif is_dashboard(path):
+            dashboards[path.split("/", 1)[1]] = json.loads(files[path])
+    names = [g["name"] for g in groups]
+    if len(names) != len(set(names)):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise MixinDrift(f"rule group names repeat across rule files: {repeated}")
+    return groups, dashboards
+
+
+# -- sentinels ---------------------------------------------------------------------------------
+_DIGITS = "123456789"
+
+
+NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
+WORD_RE = re.compile(r"[Qq]z[0-9]+xpfx|qzsel[0-9]+x")
+
+
+def _candidate_numbers() -> Iterator[float]:
+    """0.abcd, 0.0abcd, 0.00abcd (a and d not zero): in every unit's domain, with four
+    significant digits that `{:g}` and Go's %.4g both print whole (24,300 of them)."""
+    for zeros in ("", "0", "00"):
+        for a, b, c, d in product("123456789", "0123456789", "0123456789", "123456789"):
+            yield float(f"0.{zeros}{a}{b}{c}{d}")
+
+
+@dataclass(frozen=True)
+class Sentinels:
+    prefix: str
+    thresholds: dict[str, float]  # alert short name -> sentinel value
+    selectors: dict[tuple[str, str], str]  # (source, label) -> sentinel value
+
+
+def number_forms(spec: Spec, alert: Alert, value: float) -> dict[str, str]:
+    """The texts a threshold takes: `{:g}` and the description's humanized value."""
+    return {"g": f"{value:g}", "human": format_value(kind_of(alert).alert_unit(alert), value)}
+
+
+def _head(form: str) -> str:
+    """The number a form starts with ('413.7ms' -> '413.7'): what NUMBER_RE finds in text."""
+    match = NUMBER_RE.match(form)
+    assert match is not None, form
+    return match.group()
+
+
+def choose_sentinels(spec: Spec, real_text: str) -> Sentinels:
+    """Sentinels that occur nowhere in the real render and never share a number with
+    each other (numbers are compared whole, as Templater finds them: linear in the spec)."""
+    numbers_in_text = set(NUMBER_RE.findall(real_text))
+    words_in_text = set(WORD_RE.findall(real_text)) | {w.lower() for w in re.findall(r"(?i)qz[0-9]+xpfx", real_text)}
+    prefix = next(p for p in (f"Qz{n}xpfx" for n in range(len(words_in_text) + 1))
+                  if p not in words_in_text and p.lower() not in words_in_text)
+    selectors: dict[tuple[str, str], str] = {}
+    counter = 0
+    for source, pairs in spec.settings.selectors.items():
+        for label, _ in pairs:
+            while (value := f"qzsel{counter}x") in words_in_text:
+                counter += 1
+            selectors[(source, label)] = value
+            counter += 1
+    numbers: dict[str, float] = {}
+    taken = set(numbers_in_text)
+    candidates = _candidate_numbers()
+    for alert in spec.alerts:
+        for value in candidates:
+            heads = {_head(f) for f in number_forms(spec, alert, value).values()}
+            if not heads & taken:
+                numbers[alert.short_name] = value
+                taken |= heads
+                break
+        else:
+            raise MixinDrift(f"more than {len(numbers)} alerts: out of threshold sentinels")
+    return Sentinels(prefix, numbers, selectors)
+
+
+def sentinel_spec(spec: Spec, s: Sentinels) -> Spec:
+    old = spec.settings.alert_prefix
+    selectors = {source: tuple((label, s.selectors[(source, label)]) for label, _ in pairs)
+                 for source, pairs in spec.settings.selectors.items()}
+    settings = replace(spec.settings, alert_prefix=s.prefix, selectors=selectors)
+    alerts = tuple(
+        replace(a, name=s.prefix + a.short_name,
+                threshold=Threshold(a.threshold.op, s.thresholds[a.short_name]),
+                inhibits=tuple(s.prefix + n[len(old):] for n in a.inhibits))
+        for a in spec.alerts)
+    return replace(spec, settings=settings, alerts=alerts)
+
+
+# -- sentinel render -> jsonnet template ----------------------------------------------------------
+class Templater:
+    """Turns the sentinel render into a tree of plain values and jsonnet expressions, and
+    evaluates the same tree with the spec's values (which must give the real render)."""
+
+    def __init__(self, spec: Spec, s: Sentinels) -> None:
+        self.spec = spec
+        self.order = {a.short_name: i for i, a in enumerate(spec.alerts)}
+        settings = spec.settings
+        tokens: dict[str, Token] = {
+            s.prefix: Token("c.alertPrefix", settings.alert_prefix),
+            s.prefix.lower(): Token("std.asciiLower(c.alertPrefix)", settings.alert_prefix.lower()),
+        }
+        real_selectors = {(src, label): v for src, pairs in settings.selectors.items() for label, v in pairs}
+        self.selector_tokens = set()
+        for (source, label), value in s.selectors.items():
+            ref = f"c.selectors[{_str(source)}][{_str(label)}]"
+            tokens[value] = Token(f"lib.promqlString({ref})", quote(real_selectors[(source, label)])[1:-1])
+            self.selector_tokens.add(value)
+        for alert in spec.alerts:
+            value = s.thresholds[alert.short_name]
+            ref = f"c.thresholds[{_str(alert.short_name)}]"
+            forms = number_forms(spec, alert, value)
+            unit = kind_of(alert).alert_unit(alert)
+            tokens[forms["g"]] = Token(f"lib.g({ref})", f"{alert.threshold.value:g}")
+            tokens.setdefault(forms["human"], Token(f"lib.value({_str(unit)}, {ref})",
+                                                    format_value(unit, alert.threshold.value)))
+        self.tokens = tokens
+        # suffixes a number can carry in a token ('%', 'ms', 'm/s', ...), longest first
+        self.suffixes = sorted({t[len(_head(t)):] for t in tokens if t[0].isdigit()}, key=len, reverse=True)
+        self.pattern = re.compile(f"{NUMBER_RE.pattern}|{WORD_RE.pattern}")
+        self.sentinel_values = {s.thresholds[a.short_name]: a for a in spec.alerts}
+
+    def node(self, value: Any, path: str) -> tuple[Any, Any]:
+        """(template, evaluated with the spec's values)."""
+        if isinstance(value, dict):
+            pairs = {k: self.node(v, f"{path}.{k}") for k, v in value.items()}
+            return {k: t for k, (t, _) in pairs.items()}, {k: e for k, (_, e) in pairs.items()}
+        if isinstance(value, list):
+            steps = self.steps(value, path)
+            if steps is not None:
+                return steps
+            items = [self.node(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            return [t for t, _ in items], [e for _, e in items]
+        if isinstance(value, str):
+            return self.text(value, path)
+        if isinstance(value, float) and value in self.sentinel_values:
+            alert = self.sentinel_values[value]
+            return Expr(f"c.thresholds[{_str(alert.short_name)}]"), alert.threshold.value
+        return value, value
+
+    def text(self, value: str, path: str) -> tuple[Any, Any]:
+        pieces: list[str] = []
+        real: list[str] = []
+        last = 0
+        for match in self.pattern.finditer(value):
+            start, end = match.span()
+            found = match.group()
+            if found[0].isdigit():
+                suffix = next((x for x in self.suffixes if value.startswith(x, end) and found + x in self.tokens), None)
+                if suffix is None:
+                    continue  # a number of the spec, not a sentinel
+                found, end = found + suffix, end + len(suffix)
+            elif found not in self.tokens:
+                continue
+            token = self.tokens[found]
+            in_matcher = value[max(0, start - 2):start] == '="' and value[end:end + 1] == '"'
+            if found in self.selector_tokens and not in_matcher:
+                raise MixinDrift(f"{path}: a job selector value appears outside a PromQL label matcher "
+                                 f"(…{value[max(0, start - 30):end + 30]}…); the mixin cannot escape it there")
+            if match.start() > last:
+                pieces.append(_str(value[last:match.start()]))
+                real.append(value[last:match.start()])
+            pieces.append(token.source)
+            real.append(token.real)
+            last = end
+        if not pieces:
+            return value, value
+        if last < len(value):
+            pieces.append(_str(value[last:]))
+            real.append(value[last:])
+        return Expr(" + ".join(pieces)), "".join(real)
+
+    def steps(self, value: list[Any], path: str) -> tuple[Any, Any] | None:
+        """A Grafana threshold step list drawing alert thresholds: one lib.steps() call, so
+        an override that reorders thresholds reorders the steps as the Python renderer would."""
+        if not value or not all(isinstance(v, dict) and set(v) == {"color", "value"} for v in value):
+            return None
+        drawn = {v["value"]: self.sentinel_values[v["value"]] for v in value if v["value"] in self.sentinel_values}
+        if not drawn:
+            return None
+        # in spec order, as the dashboard renderer passes them (ties keep that order)
+        alerts = sorted(drawn.values(), key=lambda a: self.order[a.short_name])
+        sentinel_of = {a.short_name: v for v, a in drawn.items()}
+        sentinel = [{"color": s["color"], "value": _number(s["value"])} for s in threshold_steps(
+            [replace(a, threshold=Threshold(a.threshold.op, sentinel_of[a.short_name])) for a in alerts])]
+        if sentinel != value:
+            raise MixinDrift(f"{path}: threshold steps are not the ones lib.steps() draws")
+        args = ", ".join(
+            f"{{op: {_str(a.threshold.op)}, severity: {_str(a.severity)}, value: c.thresholds[{_str(a.short_name)}]}}"
+            for a in alerts)
+        real = [{"color": s["color"], "value": _number(s["value"])} for s in threshold_steps(alerts)]
+        return Expr(f"lib.steps([{args}])"), real
+
+
+def _comment(text: str) -> str:
+    """Text for a // comment: nothing that could end the line and start code."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _str(text: str) -> str:
+    """A jsonnet string literal (JSON's escapes are jsonnet's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def to_jsonnet(node: Any, indent: int = 0) -> str:
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(node, Expr):
+        return node.source
+    if isinstance(node, dict):
+        if not node:
+            return "{}"
+        fields = [f"{inner}{_str(k)}: {to_jsonnet(v, indent + 1)}," for k, v in node.items()]
+        return "{\n" + "\n".join(fields) + f"\n{pad}}}"
+    if isinstance(node, list):
+        if not node:
+            return "[]"
+        return "[\n" + "\n".join(f"{inner}{to_jsonnet(v, indent + 1)}," for v in node) + f"\n{pad}]"
+    return json.dumps(node, ensure_ascii=False)
+
+
+# -- files -------------------------------------------------------------------------------------------
+def _config_file(spec: Spec) -> str:
+    lines = [HEADER, "// Override in your own jsonnet: (import 'mixin.libsonnet') + { _config+:: { thresholds+: "
+             "{ X: 0.9 } } }.\n",
+             "// Thresholds are in the unit of thresholds.yaml (ratios as fractions, durations in seconds).\n",
+             "{\n  _config+:: {\n",
+             f"    alertPrefix: {_str(spec.settings.alert_prefix)},\n",
+             "    // values of the job selectors; label names and other labels come from thresholds.yaml\n",
+             "    selectors: {\n"]
+    for source, pairs in spec.settings.selectors.items():
+        body = ", ".join(f"{_str(label)}: {_str(value)}" for label, value in pairs)
+        lines.append(f"      {_str(source)}: {{ {body} }},\n")
+    lines.append("    },\n    thresholds: {\n")
+    for alert in spec.alerts:
+        unit = kind_of(alert).alert_unit(alert)
+        note = _comment(f"{alert.name}: {alert.indicator.title} {alert.threshold.op} this ({unit})")
+        lines.append(f"      // {note}\n")
+        lines.append(f"      {_str(alert.short_name)}: {json.dumps(_number(float(alert.threshold.value)))},\n")
+    lines.append("    },\n  },\n}\n")
+    return "".join(lines)
+
+
+def _mixin_file(spec: Spec) -> str:
+    names = ", ".join(_str(a.short_name) for a in spec.alerts)
+    labels = ", ".join(f"{_str(src)}: [{', '.join(_str(label) for label, _ in pairs)}]"
+                       for src, pairs in spec.settings.selectors.items())
+    return (
+        f"{HEADER}// The billing monitoring mixin: prometheusAlerts, prometheusRules, grafanaDashboards, _config.\n"
+        "local lib = import 'lib/format.libsonnet';\n\n"
+        "(import 'config.libsonnet')\n+ (import 'alerts.libsonnet')\n+ (import 'dashboards.libsonnet')\n+ {\n"
+        f"  local problems = lib.configProblems(self._config, [{names}], {{{labels}}}),\n"
+        "  assert std.length(problems) == 0 : 'billing mixin: ' + std.join('; ', problems),\n}\n"
+    )
+
+
+def _alerts_file(groups: list[Any]) -> str:
+    alerting = [g for g in groups if any("alert" in r for r in g.get("rules", []))]
+    recording = [g for g in groups if g not in alerting]
+    return (
+        f"{HEADER}// Groups with alerts keep their recording rules beside them (evaluated first, in\n"
+        "// order, so an alert reads the recordings of the same evaluation): they are prometheusAlerts;\n"
+        "// groups of recording rules only are prometheusRules.\n"
+        "local lib = import 'lib/format.libsonnet';\n\n"
+        "{\n  local c = $._config,\n"
+        f"  prometheusAlerts+:: {{\n    groups+: {to_jsonnet(alerting, 2)},\n  }},\n"
+        f"  prometheusRules+:: {{\n    groups+: {to_jsonnet(recording, 2)},\n  }},\n}}\n"
+    )
+
+
+def _dashboard_file(name: str, template: Any) -> str:
+    return (f"{HEADER}// {_comment(name)}: a function of the mixin's _config.\n"
+            "local lib = import '../lib/format.libsonnet';\n\n"
+            f"function(c) {to_jsonnet(template)}\n")
+
+
+def _module(name: str) -> str:
+    return "dashboards/" + re.sub(r"[^A-Za-z0-9_.-]", "_", name.removesuffix(".json")) + ".libsonnet"
+
+
+def render_mixin(spec: Spec, render: Render, real_files: dict[str, str] | None = None) -> dict[str, str]:
+    """mixin/ files; `render` renders the rule files and dashboards of a spec (`real_files`:
+    its output for `spec` when the caller has it already)."""
+    real_files = render(spec) if real_files is None else real_files
+    groups, dashboards = parse_monitoring(real_files)
+    sentinels = choose_sentinels(spec, "\n".join(real_files.values()))
+    s_groups, s_dashboards = parse_monitoring(render(sentinel_spec(spec, sentinels)))
+    templater = Templater(spec, sentinels)
+    group_template, group_real = templater.node(s_groups, "groups")
+    if group_real != groups:
+        raise MixinDrift(f"rule groups: {_first_difference(group_real, groups, 'groups')}")
+    out = {
+        "mixin/mixin.libsonnet": _mixin_file(spec),
+        "mixin/config.libsonnet": _config_file(spec),
+        "mixin/alerts.libsonnet": _alerts_file(group_template),
+        "mixin/lib/format.libsonnet": HEADER + _LIB_SOURCE.read_text(encoding="utf-8"),
+    }
+    if set(s_dashboards) != set(dashboards):
+        raise MixinDrift(f"dashboards differ with sentinels: {sorted(set(s_dashboards) ^ set(dashboards))}")
+    imports = []
+    for name, board in s_dashboards.items():
+        template, real = templater.node(board, name)
+        if real != dashboards[name]:
+            raise MixinDrift(f"dashboard {name}: {_first_difference(real, dashboards[name], name)}")
+        module = _module(name)
+        out[f"mixin/{module}"] = _dashboard_file(name, template)
+        imports.append(f"    {_str(name)}: (import {_str(module)})($._config),\n")
+    out["mixin/dashboards.libsonnet"] = (
+        f"{HEADER}{{\n  grafanaDashboards+:: {{\n{''.join(imports)}  }},\n}}\n")
+    return out
+
+
+def _first_difference(got: Any, want: Any, path: str) -> str:
+    """Where the mixin's evaluation with the spec's values departs from the real render."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for key in list(dict.fromkeys([*got, *want])):
+            if got.get(key) != want.get(key):
+                return _first_difference(got.get(key), want.get(key), f"{path}.{key}")
+    if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            if g != w:
+                return _first_difference(g, w, f"{path}[{i}]")
+    return (f"{path}: the mixin would give {got!r} where the spec renders {want!r} (a renderer "
+            "transforms a threshold, prefix or selector in a way generators/mixin.py does not follow)")

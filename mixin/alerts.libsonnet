@@ -1,0 +1,704 @@
+// Generated from thresholds.yaml by `make build`; do not edit.
+// Groups with alerts keep their recording rules beside them (evaluated first, in
+// order, so an alert reads the recordings of the same evaluation): they are prometheusAlerts;
+// groups of recording rules only are prometheusRules.
+local lib = import 'lib/format.libsonnet';
+
+{
+  local c = $._config,
+  prometheusAlerts+:: {
+    groups+: [
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".platform_up",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_job:up:avg",
+            "expr": "avg by (cluster, job) (up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "PlatformDown",
+            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0",
+            "for": "2m",
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "Every billing platform scrape target is down or missing.",
+              "description": "Platform scrape targets up is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, at or below the " + lib.value("ratio", c.thresholds["PlatformDown"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformdown",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=3",
+            },
+          },
+          {
+            "alert": c.alertPrefix + "PlatformTargetDown",
+            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} < " + lib.g(c.thresholds["PlatformTargetDown"]),
+            "for": "10m",
+            "labels": {
+              "severity": "warning",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "A billing platform scrape target is down.",
+              "description": "Platform scrape targets up is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["PlatformTargetDown"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformtargetdown",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=3",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".healthcheck",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_job:probe_success:avg",
+            "expr": "avg by (cluster, job) (probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "HealthCheckFailing",
+            "expr": "cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0",
+            "for": "2m",
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "The billing platform health check is failing.",
+              "description": "Health check success is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["HealthCheckFailing"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "healthcheckfailing",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=2",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".api_errors",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_code:http_requests:rate5m",
+            "expr": "sum by (cluster, code) (rate(http_requests_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "record": "cluster:http_requests:rate5m",
+            "expr": "sum by (cluster) (cluster_code:http_requests:rate5m)",
+          },
+          {
+            "record": "cluster:http_requests:error_ratio_rate5m",
+            "expr": "(sum by (cluster) (cluster_code:http_requests:rate5m{code=~\"5..\"})\n  or\ncluster:http_requests:rate5m * 0\n)\n/\ncluster:http_requests:rate5m",
+          },
+          {
+            "alert": c.alertPrefix + "APIErrorRateHigh",
+            "expr": "cluster:http_requests:error_ratio_rate5m > " + lib.g(c.thresholds["APIErrorRateHigh"]) + "\nand on (cluster)\ncluster:http_requests:rate5m >= 1",
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "The billing API answers more than 5% of requests with a 5xx error.",
+              "description": "API 5xx error rate is {{ $value | humanizePercentage }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("ratio", c.thresholds["APIErrorRateHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "apierrorratehigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=8",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".fatal_logs",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_log_messages:fatal_increase5m",
+            "expr": "sum by (cluster) ((billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"} unless billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"} offset 5m) * 1\n  or\nincrease(billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"}[5m]))",
+          },
+          {
+            "alert": c.alertPrefix + "FatalLogMessages",
+            "expr": "cluster:billing_log_messages:fatal_increase5m > " + lib.g(c.thresholds["FatalLogMessages"]),
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "The billing platform logged a FATAL error.",
+              "description": "FATAL log lines: {{ $value | humanize }} in the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("count", c.thresholds["FatalLogMessages"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "fatallogmessages",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=5",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".ingestion_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_outcome:billing_events_received:rate5m",
+            "expr": "sum by (cluster, outcome) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "record": "cluster:billing_events_received:rate5m",
+            "expr": "sum by (cluster) (cluster_outcome:billing_events_received:rate5m)",
+          },
+          {
+            "record": "cluster:billing_events_received:success_ratio_rate5m",
+            "expr": "1 - (\n(sum by (cluster) (cluster_outcome:billing_events_received:rate5m{outcome=\"failure\"})\n  or\ncluster:billing_events_received:rate5m * 0\n)\n/\ncluster:billing_events_received:rate5m\n)",
+          },
+          {
+            "alert": c.alertPrefix + "IngestionSuccessRateLow",
+            "expr": "cluster:billing_events_received:success_ratio_rate5m < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + "\nand on (cluster)\ncluster:billing_events_received:rate5m >= 1",
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Less than 95% of usage events are ingested successfully.",
+              "description": "Event ingestion success rate is {{ $value | humanizePercentage }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionSuccessRateLow"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=9",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".ingestion_latency",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_le:billing_event_ingestion_duration_seconds_bucket:rate5m",
+            "expr": "sum by (cluster, le) (rate(billing_event_ingestion_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "record": "cluster_quantile:billing_event_ingestion_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.5, cluster_le:billing_event_ingestion_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.5",
+            },
+          },
+          {
+            "record": "cluster_quantile:billing_event_ingestion_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.95, cluster_le:billing_event_ingestion_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.95",
+            },
+          },
+          {
+            "record": "cluster_quantile:billing_event_ingestion_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.99, cluster_le:billing_event_ingestion_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.99",
+            },
+          },
+          {
+            "alert": c.alertPrefix + "IngestionLatencyHigh",
+            "expr": "cluster_quantile:billing_event_ingestion_duration_seconds:histogram_quantile_rate5m{quantile=\"0.99\"} > " + lib.g(c.thresholds["IngestionLatencyHigh"]),
+            "for": "10m",
+            "labels": {
+              "severity": "warning",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Usage event ingestion p99 latency is above 1 second.",
+              "description": "Event ingestion latency p99 is {{ $value | humanizeDuration }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("seconds", c.thresholds["IngestionLatencyHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionlatencyhigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=3",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".ingestion_rate",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_events_received:rate30m",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[30m]))",
+          },
+          {
+            "record": "cluster:billing_events_received:rate30m_offset1w",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[30m] offset 1w))",
+          },
+          {
+            "alert": c.alertPrefix + "IngestionRateDrop",
+            "expr": "(cluster:billing_events_received:rate30m / on (cluster) cluster:billing_events_received:rate30m_offset1w) < " + lib.g(c.thresholds["IngestionRateDrop"]) + "\nand on (cluster)\ncluster:billing_events_received:rate30m_offset1w >= 1",
+            "for": "15m",
+            "labels": {
+              "severity": "warning",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Usage events arrive at less than half the rate of the same time last week.",
+              "description": "Events ingested per second is at {{ $value | humanizePercentage }} of the rate 1w earlier (both over 30m){{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionRateDrop"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionratedrop",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=11",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoice_failures",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoices_generated:failure_increase15m",
+            "expr": "sum by (cluster) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"} unless billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"} offset 15m) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[15m]))",
+          },
+          {
+            "alert": c.alertPrefix + "InvoiceGenerationFailures",
+            "expr": "cluster:billing_invoices_generated:failure_increase15m > " + lib.g(c.thresholds["InvoiceGenerationFailures"]),
+            "for": "1m",
+            "labels": {
+              "severity": "critical",
+              "team": "billing",
+            },
+            "annotations": {
+              "summary": "Invoice generation failed for at least one invoice.",
+              "description": "Failed invoice generations: {{ $value | humanize }} in the last 15m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("count", c.thresholds["InvoiceGenerationFailures"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "invoicegenerationfailures",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-financial/billing-financial?viewPanel=4",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoice_run_duration",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoice_run_in_progress:running_seconds",
+            "expr": "max by (cluster) ((time() - billing_invoice_run_started_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * billing_invoice_run_in_progress{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "InvoiceRunTooSlow",
+            "expr": "cluster:billing_invoice_run_in_progress:running_seconds > " + lib.g(c.thresholds["InvoiceRunTooSlow"]),
+            "for": "1m",
+            "labels": {
+              "severity": "warning",
+              "team": "billing",
+            },
+            "annotations": {
+              "summary": "The invoice run has been running for more than 5 minutes.",
+              "description": "Current invoice run duration is {{ $value | humanizeDuration }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("seconds", c.thresholds["InvoiceRunTooSlow"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "invoiceruntooslow",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-financial/billing-financial?viewPanel=7",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoices_overdue",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoices_pending:overdue",
+            "expr": "max by (cluster) (billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n* on (cluster)\nmax by (cluster) (time() >= bool billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "InvoicesMissingAfterDeadline",
+            "expr": "cluster:billing_invoices_pending:overdue > " + lib.g(c.thresholds["InvoicesMissingAfterDeadline"]),
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "billing",
+            },
+            "annotations": {
+              "summary": "Invoices of the billing cycle are still missing after the cycle deadline.",
+              "description": "Invoices pending after the cycle deadline is {{ $value | humanize }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("count", c.thresholds["InvoicesMissingAfterDeadline"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "invoicesmissingafterdeadline",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-financial/billing-financial?viewPanel=5",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".payment_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_provider_outcome:billing_payments:rate10m",
+            "expr": "sum by (cluster, provider, outcome) (rate(billing_payments_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[10m]))",
+          },
+          {
+            "record": "cluster_provider:billing_payments:rate10m",
+            "expr": "sum by (cluster, provider) (cluster_provider_outcome:billing_payments:rate10m)",
+          },
+          {
+            "record": "cluster_provider:billing_payments:success_ratio_rate10m",
+            "expr": "1 - (\n(sum by (cluster, provider) (cluster_provider_outcome:billing_payments:rate10m{outcome=\"failure\"})\n  or\ncluster_provider:billing_payments:rate10m * 0\n)\n/\ncluster_provider:billing_payments:rate10m\n)",
+          },
+          {
+            "alert": c.alertPrefix + "PaymentSuccessRateLow",
+            "expr": "cluster_provider:billing_payments:success_ratio_rate10m < " + lib.g(c.thresholds["PaymentSuccessRateLow"]) + "\nand on (cluster, provider)\ncluster_provider:billing_payments:rate10m >= 0.05",
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Less than 90% of payments succeed at a payment provider.",
+              "description": "Payment success rate is {{ $value | humanizePercentage }} over the last 10m{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }}, below the " + lib.value("ratio", c.thresholds["PaymentSuccessRateLow"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "paymentsuccessratelow",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-financial/billing-financial?viewPanel=9",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".payment_latency",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_provider_le:billing_payment_duration_seconds_bucket:rate10m",
+            "expr": "sum by (cluster, provider, le) (rate(billing_payment_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[10m]))",
+          },
+          {
+            "record": "cluster_provider_quantile:billing_payment_duration_seconds:histogram_quantile_rate10m",
+            "expr": "histogram_quantile(0.5, cluster_provider_le:billing_payment_duration_seconds_bucket:rate10m)",
+            "labels": {
+              "quantile": "0.5",
+            },
+          },
+          {
+            "record": "cluster_provider_quantile:billing_payment_duration_seconds:histogram_quantile_rate10m",
+            "expr": "histogram_quantile(0.95, cluster_provider_le:billing_payment_duration_seconds_bucket:rate10m)",
+            "labels": {
+              "quantile": "0.95",
+            },
+          },
+          {
+            "record": "cluster_provider_quantile:billing_payment_duration_seconds:histogram_quantile_rate10m",
+            "expr": "histogram_quantile(0.99, cluster_provider_le:billing_payment_duration_seconds_bucket:rate10m)",
+            "labels": {
+              "quantile": "0.99",
+            },
+          },
+          {
+            "alert": c.alertPrefix + "PaymentLatencyHigh",
+            "expr": "cluster_provider_quantile:billing_payment_duration_seconds:histogram_quantile_rate10m{quantile=\"0.95\"} > " + lib.g(c.thresholds["PaymentLatencyHigh"]),
+            "for": "10m",
+            "labels": {
+              "severity": "warning",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Payment processing p95 latency is above 5 seconds.",
+              "description": "Payment processing latency p95 is {{ $value | humanizeDuration }} over the last 10m{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }}, above the " + lib.value("seconds", c.thresholds["PaymentLatencyHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "paymentlatencyhigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=4",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".webhook_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_provider_outcome:billing_payment_webhooks:rate15m",
+            "expr": "sum by (cluster, provider, outcome) (rate(billing_payment_webhooks_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[15m]))",
+          },
+          {
+            "record": "cluster_provider:billing_payment_webhooks:rate15m",
+            "expr": "sum by (cluster, provider) (cluster_provider_outcome:billing_payment_webhooks:rate15m)",
+          },
+          {
+            "record": "cluster_provider:billing_payment_webhooks:success_ratio_rate15m",
+            "expr": "1 - (\n(sum by (cluster, provider) (cluster_provider_outcome:billing_payment_webhooks:rate15m{outcome=\"failure\"})\n  or\ncluster_provider:billing_payment_webhooks:rate15m * 0\n)\n/\ncluster_provider:billing_payment_webhooks:rate15m\n)",
+          },
+          {
+            "alert": c.alertPrefix + "PaymentWebhookFailures",
+            "expr": "cluster_provider:billing_payment_webhooks:success_ratio_rate15m < " + lib.g(c.thresholds["PaymentWebhookFailures"]) + "\nand on (cluster, provider)\ncluster_provider:billing_payment_webhooks:rate15m >= 0.01",
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "More than 5% of payment provider webhooks fail.",
+              "description": "Payment webhook success rate is {{ $value | humanizePercentage }} over the last 15m{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }}, below the " + lib.value("ratio", c.thresholds["PaymentWebhookFailures"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "paymentwebhookfailures",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-financial/billing-financial?viewPanel=11",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".db_pool_usage",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_pool:billing_db_pool_connections_in_use:ratio",
+            "expr": "sum by (cluster, pool) (billing_db_pool_connections_in_use{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n/\nsum by (cluster, pool) (billing_db_pool_connections_max{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "DatabasePoolUsageHigh",
+            "expr": "cluster_pool:billing_db_pool_connections_in_use:ratio > " + lib.g(c.thresholds["DatabasePoolUsageHigh"]),
+            "for": "10m",
+            "labels": {
+              "severity": "warning",
+              "team": "database",
+            },
+            "annotations": {
+              "summary": "A database connection pool is more than 80% used.",
+              "description": "Database connection pool usage is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for pool {{ $labels.pool }}, above the " + lib.value("ratio", c.thresholds["DatabasePoolUsageHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databasepoolusagehigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=6",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".db_query_latency",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_le:billing_db_query_duration_seconds_bucket:rate5m",
+            "expr": "sum by (cluster, le) (rate(billing_db_query_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "record": "cluster_quantile:billing_db_query_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.5, cluster_le:billing_db_query_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.5",
+            },
+          },
+          {
+            "record": "cluster_quantile:billing_db_query_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.95, cluster_le:billing_db_query_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.95",
+            },
+          },
+          {
+            "record": "cluster_quantile:billing_db_query_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.99, cluster_le:billing_db_query_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.99",
+            },
+          },
+          {
+            "alert": c.alertPrefix + "DatabaseQueryLatencyHigh",
+            "expr": "cluster_quantile:billing_db_query_duration_seconds:histogram_quantile_rate5m{quantile=\"0.95\"} > " + lib.g(c.thresholds["DatabaseQueryLatencyHigh"]),
+            "for": "10m",
+            "labels": {
+              "severity": "critical",
+              "team": "database",
+            },
+            "annotations": {
+              "summary": "Database query p95 latency is above 1 second.",
+              "description": "Database query time p95 is {{ $value | humanizeDuration }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("seconds", c.thresholds["DatabaseQueryLatencyHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databasequerylatencyhigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=7",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".db_connection_errors",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_db_connection_errors:increase5m",
+            "expr": "sum by (cluster) ((billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 5m) * 1\n  or\nincrease(billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "alert": c.alertPrefix + "DatabaseConnectionErrors",
+            "expr": "cluster:billing_db_connection_errors:increase5m > " + lib.g(c.thresholds["DatabaseConnectionErrors"]),
+            "for": "2m",
+            "labels": {
+              "severity": "critical",
+              "team": "database",
+            },
+            "annotations": {
+              "summary": "The platform fails to get or open database connections.",
+              "description": "Database connection errors: {{ $value | humanize }} in the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("count", c.thresholds["DatabaseConnectionErrors"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databaseconnectionerrors",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=8",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".rds_cpu",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_dimension_DBInstanceIdentifier:aws_rds_cpuutilization_average:max",
+            "expr": "max by (cluster, dimension_DBInstanceIdentifier) (aws_rds_cpuutilization_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"})",
+          },
+          {
+            "alert": c.alertPrefix + "RDSCPUHigh",
+            "expr": "cluster_dimension_DBInstanceIdentifier:aws_rds_cpuutilization_average:max > " + lib.g(c.thresholds["RDSCPUHigh"]),
+            "for": "15m",
+            "labels": {
+              "severity": "warning",
+              "team": "database",
+            },
+            "annotations": {
+              "summary": "RDS CPU utilisation is above 80%.",
+              "description": "RDS CPU utilisation is {{ $value | humanize }}%{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for dimension_DBInstanceIdentifier {{ $labels.dimension_DBInstanceIdentifier }}, above the " + lib.value("percent", c.thresholds["RDSCPUHigh"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "rdscpuhigh",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=9",
+            },
+          },
+        ],
+      },
+    ],
+  },
+  prometheusRules+:: {
+    groups+: [
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".api_latency",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_le:http_request_duration_seconds_bucket:rate5m",
+            "expr": "sum by (cluster, le) (rate(http_request_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+          {
+            "record": "cluster_quantile:http_request_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.5, cluster_le:http_request_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.5",
+            },
+          },
+          {
+            "record": "cluster_quantile:http_request_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.95, cluster_le:http_request_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.95",
+            },
+          },
+          {
+            "record": "cluster_quantile:http_request_duration_seconds:histogram_quantile_rate5m",
+            "expr": "histogram_quantile(0.99, cluster_le:http_request_duration_seconds_bucket:rate5m)",
+            "labels": {
+              "quantile": "0.99",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoice_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_outcome:billing_invoices_generated:rate1h",
+            "expr": "sum by (cluster, outcome) (rate(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
+          },
+          {
+            "record": "cluster:billing_invoices_generated:rate1h",
+            "expr": "sum by (cluster) (cluster_outcome:billing_invoices_generated:rate1h)",
+          },
+          {
+            "record": "cluster:billing_invoices_generated:success_ratio_rate1h",
+            "expr": "1 - (\n(sum by (cluster) (cluster_outcome:billing_invoices_generated:rate1h{outcome=\"failure\"})\n  or\ncluster:billing_invoices_generated:rate1h * 0\n)\n/\ncluster:billing_invoices_generated:rate1h\n)",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoices_generated",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_outcome:billing_invoices_generated:increase1h",
+            "expr": "sum by (cluster, outcome) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 1h) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoices_pending",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoices_pending:max",
+            "expr": "max by (cluster) (billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoice_deadline",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoice_cycle_deadline_timestamp_seconds:max",
+            "expr": "max by (cluster) (billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".invoice_last_duration",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_invoice_run_last_duration_seconds:max",
+            "expr": "max by (cluster) (billing_invoice_run_last_duration_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".payments_processed",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_provider_outcome:billing_payments:rate5m",
+            "expr": "sum by (cluster, provider, outcome) (rate(billing_payments_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".revenue_collected",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_currency:billing_revenue_collected:increase1h",
+            "expr": "sum by (cluster, currency) ((billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 1h) * 1\n  or\nincrease(billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".rds_freeable_memory",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_dimension_DBInstanceIdentifier:aws_rds_freeable_memory_average:min",
+            "expr": "min by (cluster, dimension_DBInstanceIdentifier) (aws_rds_freeable_memory_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".queue_depth",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_queue:billing_queue_depth:max",
+            "expr": "max by (cluster, queue) (billing_queue_depth{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".queue_oldest_age",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_queue:billing_queue_oldest_message_age_seconds:max",
+            "expr": "max by (cluster, queue) (billing_queue_oldest_message_age_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".queue_throughput",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_queue_outcome:billing_queue_messages_processed:rate5m",
+            "expr": "sum by (cluster, queue, outcome) (rate(billing_queue_messages_processed_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+          },
+        ],
+      },
+    ],
+  },
+}
