@@ -1,4 +1,4 @@
-"""Command line: python -m generators build|check [--spec PATH] [--out DIR] | import."""
+"""Command line: python -m generators build|check [--spec PATH] [--out DIR] | import | backtest."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from generators.backtest import command as backtest
 from generators.grafana_import import run_import
 from generators.outputs import diff_outputs, render_all, write_outputs
 from generators.spec import SpecInvalid, load_spec
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dashboards", default="dashboards", help="folder of dashboard JSON (default: %(default)s)")
     imp.add_argument("--folder-uid", default="billing", help="Grafana folder uid (default: %(default)s)")
     imp.add_argument("--folder-title", default="Billing", help="title if the folder is created")
+    backtest.add_parser(sub)
     return parser
 
 
@@ -34,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "import":
         return run_import(Path(args.dashboards), args.folder_uid, args.folder_title)
+    if args.command == "backtest":
+        return backtest.run(args)
     started = time.perf_counter()
     try:
         spec = load_spec(args.spec, args.profile)

@@ -19,7 +19,7 @@ def parse_duration(text: str, what: str = "duration") -> float:
     match = _DURATION_RE.match(text.strip())
     if not text.strip() or not match or not any(match.groups()):
         raise TimeInputError(f"{what}: {text!r} is not a duration; write e.g. 30s, 5m, 1h30m, 7d")
-    return sum(int(g) * unit for g, unit in zip(match.groups(), _UNITS, strict=True) if g)
+    return float(sum(int(g) * unit for g, unit in zip(match.groups(), _UNITS, strict=True) if g))
 
 
 def format_duration(seconds: float) -> str:
