@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e check lint tools clean import demo
+.PHONY: build test test-e2e test-backtest check lint tools clean import demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ tools:
 
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not backtest"
+
+# backtests on simulated history in a real Prometheus, and the live cross-check (minutes)
+test-backtest: $(STAMP) tools
+	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
 
 # only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools
