@@ -170,7 +170,9 @@ def render_markdown(results: list[BacktestResult], changes: list[AlertChange] | 
                 lines += ["", f"#### {md(a.name)}", "", *_md_rule(a), "", *_md_episodes(a.firing + a.pending_only, a)]
         lines += ["", "**Notifications per receiver:** " + md(_notifications(r.notifications)) + "."]
         if r.inhibit_rules:
-            lines.append(f"**Kept from being sent by inhibit_rules:** {md(_notifications(r.suppressed))}.")
+            suppressed = _notifications(r.suppressed)
+            lines += ["", "**Kept from being sent by inhibit_rules:** "
+                      + (md(suppressed) if suppressed != "-" else "none") + "."]
     else:
         lines.append(f"### Alert backtest: {md(results[0].origin)} → {md(r.origin)}")
         lines.append("")
