@@ -8,7 +8,7 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e test-backtest check lint tools clean import demo
+.PHONY: build test test-e2e test-backtest bench-backtest check lint tools clean import demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: $(STAMP) tools check lint
 # backtests on simulated history in a real Prometheus, and the live cross-check (minutes)
 test-backtest: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
+
+# backtest a simulated week at 30 s and time it (history generated once into build/, ~10 min)
+bench-backtest: $(STAMP) tools
+	$(PY) -m tests.backtest.week --out build/backtest-week --data build/backtest-week/data
 
 # only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools

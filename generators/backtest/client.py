@@ -68,13 +68,10 @@ class PrometheusClient:
     def query_range(self, expr: str, start: float, end: float, step: float, what: str) -> list[dict[str, Any]]:
         data = self._call("/api/v1/query_range", {"query": expr, "start": _ts(start), "end": _ts(end),
                                                   "step": _ts(step)}, what)
-        if data.get("resultType") != "matrix":
-            raise QueryError(f"{self.shown}: {what}: expected a matrix result, got {data.get('resultType')!r}")
+        if not isinstance(data, dict) or data.get("resultType") != "matrix" or not _is_matrix(data.get("result")):
+            raise QueryError(f"{self.shown}: {what}: the answer is not a Prometheus matrix result")
         return data["result"]
 
-    def query(self, expr: str, at: float, what: str) -> list[dict[str, Any]]:
-        data = self._call("/api/v1/query", {"query": expr, "time": _ts(at)}, what)
-        return data["result"] if data.get("resultType") == "vector" else []
 
     def status(self, path: str) -> dict[str, Any] | None:
         """An optional status endpoint (Prometheus only); None when the server has none."""
@@ -140,6 +137,28 @@ class PrometheusClient:
         except ValueError:
             detail = self.redact(_one_line(text)) or exc.reason
         return f"{self.shown} refused {what} (HTTP {exc.code}): {detail}"
+
+
+def _is_matrix(result: Any) -> bool:
+    """[{"metric": {name: value}, "values": [[time, "value"], ...]}, ...] with numbers that parse."""
+    if not isinstance(result, list):
+        return False
+    for series in result:
+        if not isinstance(series, dict) or not isinstance(series.get("metric"), dict):
+            return False
+        values = series.get("values")
+        if not isinstance(values, list) or not all(
+                isinstance(p, list) and len(p) == 2 and isinstance(p[0], (int, float)) and isinstance(p[1], str)
+                for p in values):
+            return False
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in series["metric"].items()):
+            return False
+        try:
+            for _, raw in values:
+                float(raw)
+        except ValueError:
+            return False
+    return True
 
 
 def _ts(value: float) -> str:

@@ -38,7 +38,7 @@ class Gateway(ThreadingHTTPServer):
     def __init__(self, upstream: str) -> None:
         super().__init__(("127.0.0.1", 0), _GatewayHandler)
         self.upstream = upstream
-        self.mode = "auth"  # auth | unavailable | slow | bad_data
+        self.mode = "auth"  # auth | unavailable | bad_data | html | malformed
         self.delay = 0.0
 
     @property
@@ -72,6 +72,17 @@ class _GatewayHandler(BaseHTTPRequestHandler):
         if self.server.mode == "unavailable":
             self._answer(503, json.dumps({"status": "error", "errorType": "unavailable",
                                           "error": f"too many outstanding requests (auth {sent})"}).encode())
+            return
+        if self.server.mode == "html":
+            body = b"<html><body>Please log in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if self.server.mode == "malformed":
+            self._answer(200, json.dumps({"status": "success", "data": {
+                "resultType": "matrix", "result": [{"metric": {}, "values": [[1, "x"]]}]}}).encode())
             return
         if self.server.mode == "bad_data":
             self._answer(400, json.dumps({"status": "error", "errorType": "bad_data",
@@ -147,6 +158,19 @@ def test_a_refusing_gateway_is_one_line(capsys: pytest.CaptureFixture[str], hist
     gateway.mode = mode
     line = _error_line(*run_backtest(capsys, "--url", gateway.url, *_period(history)))
     assert line.startswith(f"backtest: {gateway.url} refused the ") and line.endswith(expected), line
+
+
+@pytest.mark.parametrize("mode,expected", [
+    ("html", "the answer is not JSON; is --url a Prometheus query API"),
+    ("malformed", "the answer is not a Prometheus matrix result"),
+])
+def test_an_answer_that_is_not_prometheus_is_one_line(capsys: pytest.CaptureFixture[str], history: HistoryServer,
+                                                      gateway: Gateway, monkeypatch: pytest.MonkeyPatch, mode: str,
+                                                      expected: str) -> None:
+    monkeypatch.setenv("PROMETHEUS_BEARER_TOKEN", TOKEN)
+    gateway.mode = mode
+    line = _error_line(*run_backtest(capsys, "--url", gateway.url, *_period(history)))
+    assert line.startswith(f"backtest: {gateway.url}: ") and expected in line, line
 
 
 def test_a_slow_server_times_out(capsys: pytest.CaptureFixture[str], history: HistoryServer, gateway: Gateway,
