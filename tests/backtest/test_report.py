@@ -9,6 +9,7 @@ import re
 from generators.backtest.compare import compare
 from generators.backtest.report import SCHEMA, VERSION, RunInfo, render_json, render_markdown, render_text
 from generators.backtest.results import AlertResult, BacktestResult, EpisodeResult
+from tests.conftest import ROOT
 
 HOSTILE = 'x|y`z\n\x1b[31mred\u202e*_[a](b)'
 
@@ -83,3 +84,23 @@ def test_comparison_lists_exactly_the_episodes_that_changed() -> None:
     assert doc["mode"] == "compare" and doc["baseline"]["spec"] == "base.yaml"
     assert [e["kind"] for e in doc["changes"][0]["gone"]] == ["firing"]
     assert compare(before, before) == []
+
+
+def _keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_every_json_field_is_documented() -> None:
+    kept = _episode("firing", 600, 1200, 3, pool="p1")
+    before = _result(_alert([kept], []), "base.yaml")
+    after = _result(_alert([], [_episode("pending", 4000, 4200, 3, pool="p2")]))
+    documents = [json.loads(render_json([_sample()], None, RunInfo(1.0, 3))),
+                 json.loads(render_json([before, after], compare(before, after), RunInfo(1.0, 3)))]
+    label_and_receiver_keys = {"alertname", "severity", "pool", "chat"}
+    fields = set().union(*map(_keys, documents)) - label_and_receiver_keys
+    text = (ROOT / "docs" / "backtest.md").read_text()
+    assert not sorted(f for f in fields if f"`{f}`" not in text and f"`{f}." not in text and f".{f}`" not in text)
