@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from array import array
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -119,6 +120,20 @@ class Progress:
                   file=self.stream, flush=True)
 
 
+@dataclass(frozen=True)
+class Series:
+    """One series of a range query, compact: a long breach is arrays of doubles, not JSON lists."""
+
+    metric: tuple[tuple[str, str], ...]
+    times: array
+    values: array
+
+
+def compact(result: list[dict[str, Any]]) -> list[Series]:
+    return [Series(tuple(sorted(s["metric"].items())), array("d", (float(t) for t, _ in s["values"])),
+                   array("d", (float(v) for _, v in s["values"]))) for s in result]
+
+
 class Engine:
     def __init__(self, client: PrometheusClient, concurrency: int = 4, progress: TextIO | None = None,
                  max_points: int = MAX_POINTS) -> None:
@@ -126,7 +141,7 @@ class Engine:
         self.concurrency = max(1, concurrency)
         self.progress_stream = progress
         self.max_points = max_points
-        self.cache: dict[tuple[str, float, float, float], list[dict[str, Any]]] = {}
+        self.cache: dict[tuple[str, float, float, float], list[Series]] = {}
         self.queries_run = 0
 
     def evaluate(self, plans: list[AlertPlan], start: float, end: float) -> list[Evaluated]:
@@ -135,12 +150,12 @@ class Engine:
             for a, b in chunks(*plan.grid(start, end), plan.step, self.max_points):
                 wanted.setdefault((plan.expr, plan.step, a, b), plan.rule.name)
         missing = [key for key in wanted if key not in self.cache]
-        self._run(missing, lambda key: self.client.query_range(key[0], key[2], key[3], key[1],
-                                                                f"the query of {wanted[key]}"))
+        self._run(missing, lambda key: compact(self.client.query_range(key[0], key[2], key[3], key[1],
+                                                                        f"the query of {wanted[key]}")))
         return [self._episodes(plan, start, end) for plan in plans]
 
     def _run(self, keys: list[tuple[str, float, float, float]],
-             fetch: Callable[[tuple[str, float, float, float]], list[dict[str, Any]]]) -> None:
+             fetch: Callable[[tuple[str, float, float, float]], list[Series]]) -> None:
         progress = Progress(len(keys), self.progress_stream)
         pool = ThreadPoolExecutor(max_workers=self.concurrency)
         try:
@@ -155,21 +170,22 @@ class Engine:
 
     def _episodes(self, plan: AlertPlan, start: float, end: float) -> Evaluated:
         first, last = plan.grid(start, end)
-        points: dict[Labels, dict[float, float]] = {}
+        points: dict[Labels, list[Series]] = {}
         warnings = []
-        for a, b in chunks(first, last, plan.step, self.max_points):
+        for a, b in chunks(first, last, plan.step, self.max_points):  # in time order, disjoint
+            seen: set[Labels] = set()
             for series in self.cache[(plan.expr, plan.step, a, b)]:
-                labels = alert_labels(series["metric"], plan.rule)
-                values = points.setdefault(labels, {})
-                for ts, raw in series["values"]:
-                    if float(ts) in values:
-                        warnings.append(f"{plan.rule.name}: two series have the labels {dict(labels)} once the "
-                                        "rule's labels are applied; Prometheus fails such evaluations")
-                    values[float(ts)] = float(raw)
+                labels = alert_labels(dict(series.metric), plan.rule)
+                if labels in seen:
+                    warnings.append(f"{plan.rule.name}: two series have the labels {dict(labels)} once the "
+                                    "rule's labels are applied; Prometheus fails such evaluations")
+                seen.add(labels)
+                points.setdefault(labels, []).append(series)
         direction = breach_direction(plan.expr)
         out = []
         for labels in sorted(points):
-            series_points = sorted(points[labels].items())
+            series_points = sorted((t, v) for series in points[labels] for t, v in zip(series.times, series.values,
+                                                                                          strict=True))
             episodes = run_state_machine(series_points, plan.step, last, plan.rule.for_seconds,
                                          plan.rule.keep_firing_for_seconds, direction)
             kept = [e for e in episodes if e.resolved_at is None or e.resolved_at > start]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -91,7 +92,7 @@ def assemble(origin: str, url: str, evaluated: list[Evaluated], routing: Routing
                     firing.append(EpisodeResult(series.labels, "firing", e.fired_at, e.resolved_at, e.active_at,
                                                 e.peak, e.peak_at, seconds))
                     for source, muted in _muted_seconds(routing, series.labels, source_list, e.fired_at,
-                                                        e.resolved_at, ev.plan.step, period).items():
+                                                        e.resolved_at, period).items():
                         inhibited[source] += muted
                 else:
                     pending.append(EpisodeResult(series.labels, "pending", e.active_at, e.resolved_at, e.active_at,
@@ -122,17 +123,19 @@ def assemble(origin: str, url: str, evaluated: list[Evaluated], routing: Routing
 
 
 def _muted_seconds(routing: Routing, labels: Labels, sources: list[tuple[dict[str, str], list[FiringInterval]]],
-                   fired_at: float, resolved_at: float | None, step: float,
-                   period: tuple[float, float]) -> dict[str, float]:
+                   fired_at: float, resolved_at: float | None, period: tuple[float, float]) -> dict[str, float]:
     """Firing time of one episode inside the period during which an inhibit rule muted it, by source."""
     if not routing.inhibit_rules:
         return {}
-    out: Counter[str] = Counter()
-    t = max(fired_at, period[0])
+    start = max(fired_at, period[0])
     stop = min(resolved_at if resolved_at is not None else period[1], period[1])
-    while t < stop:  # the alert's own evaluations: inhibition changes only when some alert changes state
-        source = muted_by(routing, dict(labels), sources, t)
+    # muting changes only when an alert starts or stops firing: one check per segment between those
+    cuts = {start, stop} | {t for _, intervals in sources for iv in intervals
+                            for t in (iv.start, iv.end) if t is not None and start < t < stop}
+    out: Counter[str] = Counter()
+    bounds = sorted(cuts)
+    for a, b in itertools.pairwise(bounds):
+        source = muted_by(routing, dict(labels), sources, a)
         if source is not None:
-            out[source] += min(step, stop - t)
-        t += step
+            out[source] += b - a
     return dict(out)

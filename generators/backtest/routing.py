@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -299,22 +301,30 @@ def simulate_notifications(routing: Routing, alerts: list[FiringInterval], perio
         for route in routing.root.match(labels):
             key = (route.path, route.group_key(labels))
             groups.setdefault(key, (route, []))[1].append(fp)
+    # when an alert that can inhibit others starts or stops, muting may change
+    source_events = {t for labels, intervals in sources
+                     if any(all(m.matches(labels) for m in rule.source) for rule in routing.inhibit_rules)
+                     for iv in intervals for t in (iv.start, *((iv.end,) if iv.end is not None else ()))}
     sent: list[Notification] = []
     for (_, group_key), (route, members) in sorted(groups.items()):
         arrivals = sorted(interval.start for fp in members for interval in by_fp[fp])
-        sent += _run_group(routing, route, group_key, members, by_fp, arrivals, sources, period_end, inhibit)
+        sent += _run_group(routing, route, group_key, members, by_fp, arrivals, sources, source_events,
+                           period_end, inhibit)
     return sorted(sent, key=lambda n: (n.at, n.receiver, n.group))
 
 
 def _run_group(routing: Routing, route: Route, group_key: Labels, members: list[Labels],
                by_fp: dict[Labels, list[FiringInterval]], arrivals: list[float],
-               sources: list[tuple[dict[str, str], list[FiringInterval]]], period_end: float,
-               inhibit: bool) -> list[Notification]:
+               sources: list[tuple[dict[str, str], list[FiringInterval]]], source_events: set[float],
+               period_end: float, inhibit: bool) -> list[Notification]:
     send_resolved = routing.send_resolved.get(route.receiver, False)
     if routing.integrations.get(route.receiver, 0) == 0:
         return []
     out: list[Notification] = []
     entry: tuple[frozenset[Labels], frozenset[Labels], float] | None = None  # the notification log
+    events = sorted({t for fp in members for iv in by_fp[fp]
+                     for t in (iv.start, *((iv.end, iv.end + RESOLVED_RETENTION) if iv.end is not None else ()))}
+                    | (source_events if inhibit else set()))
     index = 0
     while index < len(arrivals) and arrivals[index] <= period_end:
         created = arrivals[index]
@@ -346,10 +356,18 @@ def _run_group(routing: Routing, route: Route, group_key: Labels, members: list[
                     out.append(Notification(flush, route.receiver, route.path, group_key,
                                             "firing" if firing else "resolved", names))
                 entry = (frozenset(firing), frozenset(resolved), flush)
-            since = flush
             if not alive:
                 break  # the group is empty: Alertmanager drops it; a later alert starts a new one
-            flush += route.group_interval
+            # until the next event (an alert starting, resolving or leaving, an inhibiting alert
+            # changing, a repeat falling due) every flush sees the same sets: skip to it
+            upcoming = events[bisect.bisect_right(events, flush):]
+            due = entry[2] + route.repeat_interval if entry is not None and entry[0] else math.inf
+            target = min(upcoming[0] if upcoming else math.inf, due)
+            if target == math.inf:
+                break
+            steps = max(1, math.ceil((target - flush) / route.group_interval - 1e-9))
+            since = flush + (steps - 1) * route.group_interval
+            flush += steps * route.group_interval
         while index < len(arrivals) and arrivals[index] <= flush:
             index += 1
     return out

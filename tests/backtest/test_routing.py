@@ -151,3 +151,13 @@ def test_inhibition_mutes_the_target_while_the_source_fires_in_the_same_cluster(
     assert slow_other == [(30, "firing"), (630, "resolved")]
     unmuted = simulate_notifications(routing, alerts, 10**6, inhibit=False)
     assert len(unmuted) - len(sent) == 2
+
+
+def test_a_long_period_is_walked_event_by_event_not_flush_by_flush() -> None:
+    # 700 days of one alert firing throughout: a repeat every 4h5m30s... (first flush after 4h
+    # since the last), computed without visiting the 200,000 flushes in between one by one
+    end = 700 * 86400.0
+    sent = _sent([_alert("A", 0, None)], end=end)
+    assert sent[:2] == [(30, "firing"), (14730, "firing")]
+    assert len(sent) == 1 + int((end - 30) // 14700)
+    assert all(status == "firing" for _, status in sent)
