@@ -23,6 +23,10 @@ from generators.backtest.timeutil import TimeInputError, parse_duration, parse_i
 DEFAULT_TOKEN_ENV = "PROMETHEUS_BEARER_TOKEN"
 
 
+class UsageError(ValueError):
+    pass
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser("backtest", help="how often each alert would have fired over real history",
                          description="Evaluate every alert of the spec over history from a Prometheus-compatible "
@@ -58,12 +62,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def _period(args: argparse.Namespace, now: float) -> tuple[float, float]:
     end = parse_instant(args.end, "--end") if args.end else now
     if args.start and args.since:
-        raise TimeInputError("--start and --since: give one of them")
+        raise UsageError("--start and --since: give one of them")
     start = parse_instant(args.start, "--start") if args.start else end - parse_duration(args.since or "7d", "--since")
     if start >= end:
-        raise TimeInputError("the period is empty: --start must be before --end")
+        raise UsageError("the period is empty: --start must be before --end")
     if end > now + 60:
-        raise TimeInputError("--end is in the future")
+        raise UsageError("--end is in the future")
     return start, end
 
 
@@ -72,7 +76,7 @@ def _headers(raw: list[str]) -> dict[str, str]:
     for item in raw:
         name, sep, val = item.partition(":")
         if not sep or not name.strip() or any(c in item for c in "\r\n"):
-            raise TimeInputError("--header: expected 'NAME: VALUE' on one line")
+            raise UsageError("--header: expected 'NAME: VALUE' on one line")
         out[name.strip()] = val.strip()
     return out
 
@@ -82,27 +86,26 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     started = time.perf_counter()
     try:
         if not args.url:
-            raise TimeInputError("--url is required (or set PROMETHEUS_URL)")
+            raise UsageError("--url is required (or set PROMETHEUS_URL)")
         start, end = _period(args, time.time())
         step = parse_duration(args.step, "--step") if args.step else None
         if step is not None and step <= 0:
-            raise TimeInputError("--step must be positive")
+            raise UsageError("--step must be positive")
         timeout = parse_duration(args.timeout, "--timeout")
         if args.concurrency < 1:
-            raise TimeInputError("--concurrency must be at least 1")
+            raise UsageError("--concurrency must be at least 1")
         token = os.environ.get(args.token_env) or None
         client = PrometheusClient(args.url, token, _headers(args.header), timeout)
         prepared = [prepare(rendered_outputs(args.spec, args.profile), step, args.alert)]
         if args.baseline_spec:
             baseline = rendered_outputs(args.baseline_spec, args.baseline_profile or args.profile)
-            prepared.insert(0, prepare(baseline, step, None if not args.alert else
-                                       [a for a in args.alert if a in _alert_names(baseline)]))
+            prepared.insert(0, prepare(baseline, step, args.alert, require_known=False))
         engine = Engine(client, args.concurrency, None if args.quiet else err)
         results, warnings = backtest(engine, prepared, start, end, args.allow_partial_history)
     except SourceError as exc:
         print("backtest: " + "\n".join(exc.lines), file=err)
         return 1
-    except (QueryError, CoverageError, TimeInputError, Untranslatable, RuleFileError, RoutingError,
+    except (QueryError, CoverageError, TimeInputError, UsageError, Untranslatable, RuleFileError, RoutingError,
             PlanError) as exc:
         print(f"backtest: {exc}", file=err)
         return 1
@@ -118,8 +121,3 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out.write(render(results, changes, info))
     return 0
 
-
-def _alert_names(rendered: object) -> set[str]:
-    from generators.backtest.rulefile import parse_rule_groups
-
-    return {a.name for a in parse_rule_groups(rendered.rule_groups).alerts}  # type: ignore[attr-defined]

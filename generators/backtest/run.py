@@ -25,12 +25,14 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
-def prepare(rendered: Rendered, step: float | None, only: list[str] | None) -> Prepared:
-    """Inline every alert of the rendered rules; `step` overrides the groups' intervals."""
+def prepare(rendered: Rendered, step: float | None, only: list[str] | None, require_known: bool = True) -> Prepared:
+    """Inline every alert (or those named in `only`) of the rendered rules; `step` overrides the
+    groups' intervals. A name in `only` the rules lack is an error unless not `require_known`
+    (a baseline may predate an alert)."""
     rules = parse_rule_groups(rendered.rule_groups)
     known = {a.name for a in rules.alerts}
     unknown = sorted(set(only or []) - known)
-    if unknown:
+    if unknown and require_known:
         raise PlanError(f"--alert {', '.join(unknown)}: not an alert of {rendered.origin}")
     inliner = Inliner(rules.recordings)
     plans, warnings = [], []
