@@ -8,7 +8,8 @@ PY      := $(VENV)/bin/python
 SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
-.PHONY: build test test-e2e test-crash test-ha check lint tools clean import demo demo-ha fuzz
+.PHONY: build test test-e2e test-crash test-ha test-backtest bench-backtest check lint tools clean import demo \
+	demo-ha fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +41,21 @@ tools:
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
 # The HA topology (several minutes) has its own target.
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not ha"
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not ha and not backtest"
 
 # two clusters -> central HA pair -> 3-node Alertmanager cluster (tests/ha, ~7 min); prints
 # the measured latencies and duplicate counts
 test-ha: $(STAMP) tools
 	$(PY) -m pytest -q -m ha tests/ha
+
+
+# backtests on simulated history in a real Prometheus, and the live cross-check (minutes)
+test-backtest: $(STAMP) tools
+	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
+
+# backtest a simulated week at 30 s and time it (history generated once into build/, ~10 min)
+bench-backtest: $(STAMP) tools
+	$(PY) -m tests.backtest.week --out build/backtest-week --data build/backtest-week/data
 
 # only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools

@@ -1,4 +1,4 @@
-"""Command line: python -m generators build|check [--spec PATH] [--out DIR] | import."""
+"""Command line: python -m generators build|check [--spec PATH] [--out DIR] | import | backtest."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from generators.backtest import command as backtest
 from generators.console import emit
 from generators.grafana_import import REQUEST_DEADLINE, run_import
 from generators.loader.build import SpecInvalid, load_spec
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="allow plain http to a host other than this machine (the token travels in clear text)")
     imp.add_argument("--timeout", type=_seconds, default=REQUEST_DEADLINE, metavar="SECONDS",
                      help="deadline of each request, connect to last byte (default: %(default)g)")
+    backtest.add_parser(sub)
     return parser
 
 
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             return run_import(Path(args.dashboards), args.folder_uid, args.folder_title,
                               insecure=args.insecure, deadline=args.timeout)
+        if args.command == "backtest":
+            return backtest.run(args)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         return _build_or_check(args)
     except KeyboardInterrupt:

@@ -1,0 +1,184 @@
+"""Alert expressions with their recorded series inlined, for rules that never ran.
+
+History has no samples of a recording that is not deployed yet, so each vector selector
+of a recorded name is replaced by the parenthesised recording expression, recursively:
+
+- the recording rules of that name whose static `labels` satisfy the selector's matchers
+  are chosen (one per quantile, say), each with its static labels set on its result;
+- matchers on other labels filter the inner result exactly: `=` / `!=` with
+  `and on(l)` / `unless on(l)` against `label_replace(vector(1), ...)`, `=~` / `!~` by
+  marking matching series with a reserved label and keeping or dropping them;
+- `rec offset 1w` evaluates the whole inner expression a week earlier: the offset goes
+  into every selector and subquery inside, and `time()` becomes `(time() - 604800)`;
+- a range over a recorded series (`max_over_time(rec[1d])`) becomes a subquery whose
+  step is the recording group's evaluation interval;
+- `absent(rec{job="x"})` keeps the labels absent() takes from the selector's matchers.
+
+What cannot be translated faithfully (a self-referential recording, `@` on a recorded
+series, a `__name__` pattern matching recorded names, timestamp() under an offset) is
+refused with a message saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import promql_parser as pp
+
+from generators.backtest.promql_text import Printer, Untranslatable, offset_text, parse, quote, seconds
+from generators.backtest.rulefile import RecordingRule
+from generators.backtest.timeutil import format_duration
+
+# a label name reserved by Prometheus (leading __), so it never collides with a real one
+MARK = "__backtest_match"
+_MARK_ONE = f'label_replace(vector(1), "{MARK}", "1", "", "")'
+
+
+@dataclass(frozen=True)
+class InlinedExpr:
+    text: str
+    recordings: tuple[str, ...]  # recorded names replaced, sorted
+
+
+def _op(m: pp.Matcher) -> str:
+    return str(m.op).removeprefix("MatchOp.")
+
+
+def matcher_matches(m: pp.Matcher, value: str) -> bool:
+    """A label matcher against a known value ('' = label absent), as Prometheus evaluates it."""
+    op = _op(m)
+    if op == "Equal":
+        return value == m.value
+    if op == "NotEqual":
+        return value != m.value
+    matched = re.fullmatch(m.value, value) is not None  # Prometheus anchors regexes
+    return matched if op == "Re" else not matched
+
+
+def filter_by_matchers(text: str, matchers: list[pp.Matcher]) -> str:
+    """`text` (an instant vector) keeping only series whose labels satisfy the matchers."""
+    equal = [m for m in matchers if _op(m) == "Equal"]
+    if equal:
+        one = "vector(1)"
+        for m in equal:
+            if m.value:  # l="" matches series without l, which vector(1) is
+                one = f"label_replace({one}, {quote(m.name)}, {quote(m.value)}, \"\", \"\")"
+        text = f"({text}) and on({', '.join(m.name for m in equal)}) {one}"
+    for m in matchers:
+        op = _op(m)
+        if op == "NotEqual":
+            one = (f"label_replace(vector(1), {quote(m.name)}, {quote(m.value)}, \"\", \"\")"
+                   if m.value else "vector(1)")
+            text = f"({text}) unless on({m.name}) {one}"
+        elif op in ("Re", "NotRe"):
+            marked = f"label_replace({text}, \"{MARK}\", \"1\", {quote(m.name)}, {quote(m.value)})"
+            if op == "Re":
+                text = f"label_replace({marked} and on({MARK}) {_MARK_ONE}, \"{MARK}\", \"\", \"\", \"\")"
+            else:  # the kept series never got the mark
+                text = f"{marked} unless on({MARK}) {_MARK_ONE}"
+    return text
+
+
+class Inliner(Printer):
+    def __init__(self, recordings: Iterable[RecordingRule]) -> None:
+        self.by_name: dict[str, list[RecordingRule]] = {}
+        for rule in recordings:
+            self.by_name.setdefault(rule.record, []).append(rule)
+        self._stack: list[str] = []
+        self._used: set[str] = set()
+        self._parsed: dict[str, Any] = {}
+
+    def inline(self, expr: str, where: str) -> InlinedExpr:
+        self._stack, self._used = [], set()
+        try:
+            text = self.expr(parse(expr, where))
+        except Untranslatable as exc:
+            raise Untranslatable(f"{where}: {exc}") from None
+        return InlinedExpr(text, tuple(sorted(self._used)))
+
+    # -- which selectors read recorded series ------------------------------------------
+    def recorded_name(self, node: pp.VectorSelector) -> str | None:
+        name = node.name
+        for m in node.matchers.matchers:
+            if m.name != "__name__":
+                continue
+            if _op(m) == "Equal":
+                name = m.value
+            elif any(matcher_matches(m, rec) for rec in self.by_name):
+                raise Untranslatable(f"{self._show(node)} selects recorded series by a __name__ pattern; "
+                                     "name the recording instead")
+        return name if name in self.by_name else None
+
+    @staticmethod
+    def _show(node: Any) -> str:
+        return Printer().expr(node)
+
+    # -- replacements --------------------------------------------------------------------
+    def vector_selector(self, node: pp.VectorSelector, shift: float) -> str:
+        name = self.recorded_name(node)
+        if name is None:
+            return super().vector_selector(node, shift)
+        if node.at is not None:
+            raise Untranslatable(f"`@` on the recorded series {self._show(node)} is not supported")
+        return self._inline(name, node, seconds(node.offset) + shift)
+
+    def matrix_selector(self, node: pp.MatrixSelector, shift: float) -> str:
+        vs = node.vector_selector
+        name = self.recorded_name(vs)
+        if name is None:
+            return super().matrix_selector(node, shift)
+        if vs.at is not None:
+            raise Untranslatable(f"`@` on the recorded series {self._show(vs)} is not supported")
+        # a recorded series has one sample per evaluation of its group: the subquery
+        # re-creates those samples; its offset moves everything inside, time() included
+        step = min(rule.interval for rule in self.by_name[name])
+        inner = self._inline(name, vs, 0.0)
+        window = format_duration(node.range.total_seconds())
+        return f"{inner}[{window}:{format_duration(step)}]" + offset_text(seconds(vs.offset) + shift)
+
+    def call(self, node: pp.Call, shift: float) -> str:
+        if node.func.name in ("absent", "absent_over_time") and node.args:
+            arg = node.args[0]
+            vs = arg.vector_selector if isinstance(arg, pp.MatrixSelector) else arg
+            if isinstance(vs, pp.VectorSelector) and self.recorded_name(vs) is not None:
+                # absent(selector) labels its output with the selector's equality matchers;
+                # absent() of any other expression returns no labels: put them back
+                text = super().call(node, shift)
+                for m in vs.matchers.matchers:
+                    if _op(m) == "Equal" and m.name != "__name__":
+                        text = f"label_replace({text}, {quote(m.name)}, {quote(m.value)}, \"\", \"\")"
+                return text
+        return super().call(node, shift)
+
+    def _inline(self, name: str, node: pp.VectorSelector, shift: float) -> str:
+        if name in self._stack:
+            chain = " -> ".join([*self._stack[self._stack.index(name):], name])
+            raise Untranslatable(f"recording {name} reads itself ({chain}): a self-referential recording "
+                                 "depends on its own history and cannot be inlined")
+        matchers = [m for m in node.matchers.matchers if m.name != "__name__"]
+        parts = []
+        for rule in self.by_name[name]:
+            static = dict(rule.labels)
+            if not all(matcher_matches(m, static[m.name]) for m in matchers if m.name in static):
+                continue
+            self._stack.append(name)
+            try:
+                text = self.expr(self._parse(rule), shift)
+            finally:
+                self._stack.pop()
+            for label, value in static.items():  # a recording rule's labels override its result's
+                text = f"label_replace({text}, {quote(label)}, {quote(value)}, \"\", \"\")"
+            parts.append(filter_by_matchers(text, [m for m in matchers if m.name not in static]))
+        if not parts:
+            raise Untranslatable(f"{self._show(node)} matches no recording rule of {name} "
+                                 f"(static labels: {[dict(r.labels) for r in self.by_name[name]]})")
+        self._used.add(name)
+        return "(" + " or ".join(f"({p})" if len(parts) > 1 else p for p in parts) + ")"
+
+    def _parse(self, rule: RecordingRule) -> Any:
+        if rule.expr not in self._parsed:
+            self._parsed[rule.expr] = parse(rule.expr, f"recording {rule.record} (group {rule.group})")
+        return self._parsed[rule.expr]

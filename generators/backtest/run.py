@@ -1,0 +1,63 @@
+"""One backtest (or two, for --baseline-spec) from rendered outputs to results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generators.backtest.client import PrometheusClient
+from generators.backtest.coverage import check_coverage
+from generators.backtest.engine import AlertPlan, Engine
+from generators.backtest.inline import Inliner
+from generators.backtest.results import BacktestResult, assemble
+from generators.backtest.routing import parse_alertmanager
+from generators.backtest.rulefile import parse_rule_groups
+from generators.backtest.source import Rendered
+
+
+class PlanError(ValueError):
+    pass
+
+
+@dataclass
+class Prepared:
+    rendered: Rendered
+    plans: list[AlertPlan]
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(rendered: Rendered, step: float | None, only: list[str] | None, require_known: bool = True) -> Prepared:
+    """Inline every alert (or those named in `only`) of the rendered rules; `step` overrides the
+    groups' intervals. A name in `only` the rules lack is an error unless not `require_known`
+    (a baseline may predate an alert)."""
+    rules = parse_rule_groups(rendered.rule_groups)
+    known = {a.name for a in rules.alerts}
+    unknown = sorted(set(only or []) - known)
+    if unknown and require_known:
+        raise PlanError(f"--alert {', '.join(unknown)}: not an alert of {rendered.origin}")
+    inliner = Inliner(rules.recordings)
+    plans, warnings = [], []
+    for rule in rules.alerts:
+        if only and rule.name not in only:
+            continue
+        inlined = inliner.inline(rule.expr, f"{rendered.origin}: alert {rule.name}")
+        if step is None and not rule.interval_set:
+            warnings.append(f"group {rule.group} sets no interval: evaluated every {rule.interval:g}s "
+                            "(Prometheus' default); pass --step to match your evaluation_interval")
+        plans.append(AlertPlan(rule, inlined.text, inlined.recordings, step or rule.interval))
+    return Prepared(rendered, plans, warnings)
+
+
+def backtest(engine: Engine, prepared: list[Prepared], start: float, end: float,
+             allow_partial: bool) -> tuple[list[BacktestResult], list[str]]:
+    """Evaluate each prepared spec over the same period; identical queries run once."""
+    client: PrometheusClient = engine.client
+    coverage = check_coverage(client, sorted({p.expr for prep in prepared for p in prep.plans}), start, end,
+                              allow_partial)
+    results = []
+    for prep in prepared:
+        evaluated = engine.evaluate(prep.plans, start, end)
+        routing = parse_alertmanager(prep.rendered.alertmanager)
+        result = assemble(prep.rendered.origin, client.shown, evaluated, routing, start, end)
+        result.warnings = prep.warnings + result.warnings
+        results.append(result)
+    return results, coverage.warnings + client.warnings

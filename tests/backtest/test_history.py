@@ -1,0 +1,269 @@
+"""The backtest on a real Prometheus serving simulated history with known incidents.
+
+- the incidents come out as firing episodes of exactly the right alerts, the blips as
+  pending-only episodes;
+- every alert state the backtest reports (pending, firing, inactive) at every episode
+  boundary and every 10 minutes equals the ALERTS series promtool's rule engine writes
+  when it evaluates the deployed rules (recordings not inlined) on the same samples;
+- each inlined expression returns what the recorded series it replaces returns, once
+  Prometheus' own rule backfill (promtool tsdb create-blocks-from rules) recorded them;
+- a threshold change in --baseline-spec changes exactly the episodes it should;
+- chunking does not change a result.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import promql_parser as pp
+import pytest
+import yaml
+
+from generators.backtest.client import PrometheusClient
+from generators.backtest.engine import Engine
+from generators.backtest.inline import Inliner
+from generators.backtest.rulefile import parse_rule_groups
+from generators.backtest.run import backtest, prepare
+from generators.backtest.source import rendered_outputs
+from simulator.stack import binary
+from tests.backtest.conftest import (
+    BLIPS,
+    HOUR,
+    INCIDENTS,
+    HistoryServer,
+    backtest_json,
+    distinguishing,
+    run_tool,
+)
+from tests.backtest.history import copy_blocks, prometheus
+from tests.conftest import ROOT, SPEC_PATH
+
+pytestmark = pytest.mark.backtest
+STEP = 30.0
+TIMESTAMP_GAUGES = ("billing_invoice_run_started_timestamp_seconds", "billing_invoice_cycle_deadline_timestamp_seconds",
+                    "billing_invoice_run_last_success_timestamp_seconds")
+
+
+def _key(alertname: str, labels: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return alertname, tuple(sorted(labels.items()))
+
+
+def test_incidents_are_firing_episodes_of_the_right_alerts_and_blips_pending_only(
+        capsys: pytest.CaptureFixture[str], history: HistoryServer) -> None:
+    doc = backtest_json(capsys, history)
+    firing = {}
+    pending = {}
+    for alert in doc["result"]["alerts"]:
+        for e in alert["firing_episodes"]:
+            firing.setdefault(_key(alert["name"], distinguishing(e["labels"])), []).append(e)
+        for e in alert["pending_only_episodes"]:
+            pending.setdefault(_key(alert["name"], distinguishing(e["labels"])), []).append(e)
+        assert alert["step_seconds"] == STEP
+    expected = {_key(name, labels): (history.at(a), history.at(b)) for _, a, b, alerts in INCIDENTS
+                for name, labels in alerts}
+    assert set(firing) == set(expected)
+    rules = {a["name"]: a for a in doc["result"]["alerts"]}
+    for key, episodes in firing.items():
+        began, ended = expected[key]
+        assert len(episodes) == 1, (key, episodes)
+        e = episodes[0]
+        assert began + rules[key[0]]["for_seconds"] <= e["start"]["unix"] <= ended, (key, e)
+        assert ended <= e["end"]["unix"] <= ended + 20 * 60, (key, e)
+    blips = {_key(name, labels): (history.at(a), history.at(b)) for _, a, b, alerts in BLIPS for name, labels in alerts}
+    assert set(pending) == set(blips)
+    for key, episodes in pending.items():
+        began, ended = blips[key]
+        assert [(began <= e["start"]["unix"] <= ended and e["end"]["unix"] <= ended + 2 * 60) for e in episodes] == [
+            True], (key, episodes)
+    # the platform outage: the warning is inhibited by BillingPlatformDown for most of its firing time
+    target_down = rules["BillingPlatformTargetDown"]
+    assert target_down["inhibited_by"].keys() == {"BillingPlatformDown"}
+    assert target_down["inhibited_seconds"] == target_down["firing_seconds"]
+    assert "dba-email" in rules["BillingDatabasePoolUsageHigh"]["notifications"]
+
+
+# -- oracle: promtool evaluating the deployed rules -----------------------------------------------
+def _series_text(name: str, labels: tuple[tuple[str, str], ...]) -> str:
+    return name + "{" + ", ".join(f'{k}="{v}"' for k, v in labels) + "}"
+
+
+def _input_series(history: HistoryServer) -> list[dict[str, str]]:
+    """The history as promtool input: time 0 is the history start. Gauges holding Unix times
+    are shifted by the same amount, so `time() - started` is what it was."""
+    out = []
+    for chunk in history.chunks:
+        assert chunk.times[0] == history.start and len(history.chunks) == 1
+        for (name, labels), points in sorted(chunk.history.points.items()):
+            shift = history.start if name in TIMESTAMP_GAUGES else 0.0
+            out.append({"series": _series_text(name, labels),
+                        "values": " ".join(repr(v - shift) for _, v in points)})
+        for job, labels in chunk.history.target_labels.items():
+            values = ["0" if down and job == "platform" else "1" for down in chunk.platform_down]
+            out.append({"series": _series_text("up", tuple(sorted(labels.items()))), "values": " ".join(values)})
+    return out
+
+
+def _states_at(alert: dict[str, Any], t: float) -> list[dict[str, str]]:
+    """ALERTS series the backtest says exist at t: pending or firing, per label set."""
+    out = []
+    for e in alert["firing_episodes"] + alert["pending_only_episodes"]:
+        end = e["end"]["unix"] if e["end"] else math.inf
+        if not (e["active_since"]["unix"] <= t < end):
+            continue
+        fired = e in alert["firing_episodes"] and t >= e["start"]["unix"]
+        out.append({**e["labels"], "alertstate": "firing" if fired else "pending"})
+    return sorted(out, key=lambda labels: sorted(labels.items()))
+
+
+def test_every_state_equals_promtool_evaluating_the_deployed_rules(
+        capsys: pytest.CaptureFixture[str], history: HistoryServer, tmp_path: Path,
+        rule_groups: list[dict[str, Any]]) -> None:
+    doc = backtest_json(capsys, history)
+    stripped = [{**g, "rules": [{k: v for k, v in r.items() if k != "annotations"} for r in g["rules"]]}
+                for g in rule_groups]
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump({"groups": stripped}))
+    length = history.end - history.start
+    tests = []
+    checked_states = 0
+    for alert in doc["result"]["alerts"]:
+        times = {float(t) for t in range(0, int(length), 600)}
+        for e in alert["firing_episodes"] + alert["pending_only_episodes"]:
+            for edge in (e["active_since"]["unix"], e["start"]["unix"], *([e["end"]["unix"]] if e["end"] else [])):
+                times |= {edge - history.start - STEP, edge - history.start}
+        for t in sorted(x for x in times if 0 <= x < length):
+            states = _states_at(alert, history.start + t)
+            checked_states += len(states)
+            tests.append({"expr": f'ALERTS{{alertname="{alert["name"]}"}}', "eval_time": f"{int(t)}s",
+                          "exp_samples": [{"labels": _series_text("ALERTS", tuple(sorted(s.items()))), "value": 1}
+                                          for s in states]})
+    (tmp_path / "oracle.test.yml").write_text(yaml.safe_dump({
+        "rule_files": ["rules.yml"], "evaluation_interval": "30s",
+        "tests": [{"interval": "30s", "input_series": _input_series(history), "promql_expr_test": tests}],
+    }, width=10**9))
+    result = run_tool(binary("promtool"), "test", "rules", "oracle.test.yml", cwd=tmp_path)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    assert checked_states > 40  # the comparison covered real episodes, not only quiet times
+
+
+# -- inlining: inlined expression == the recorded series it replaces --------------------------------
+PROBES = [
+    'cluster_quantile:http_request_duration_seconds:histogram_quantile_rate5m{quantile=~"0.9.*"}',
+    'cluster_quantile:http_request_duration_seconds:histogram_quantile_rate5m{quantile!="0.5", cluster!~"nope|x"}',
+    'cluster_job:up:avg{job="billing-platform"}',
+    'cluster_job:up:avg{job="elsewhere"}',
+    'cluster_job:up:avg{job=""} or cluster_job:up:avg{job!="elsewhere"}',
+    "cluster:billing_invoice_run_in_progress:running_seconds offset 1h",
+    "max_over_time(cluster:billing_invoice_run_in_progress:running_seconds[30m] offset 10m)",
+    "rate(cluster:billing_events_received:rate5m[10m])",
+    'absent(cluster_job:up:avg{job="elsewhere"})',
+]
+
+
+def _values(client: PrometheusClient, expr: str, start: float, end: float) -> dict[Any, list[tuple[float, float]]]:
+    out = {}
+    for series in client.query_range(expr, start, end, STEP, expr):
+        labels = tuple(sorted((k, v) for k, v in series["metric"].items() if k != "__name__"))
+        out[labels] = [(float(t), float(v)) for t, v in series["values"]]
+    return out
+
+
+def _same(a: dict[Any, list[tuple[float, float]]], b: dict[Any, list[tuple[float, float]]]) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for labels in a:
+        if [t for t, _ in a[labels]] != [t for t, _ in b[labels]]:
+            return False
+        for (_, x), (_, y) in zip(a[labels], b[labels], strict=True):
+            if not (math.isnan(x) and math.isnan(y)) and not math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12):
+                return False
+    return True
+
+
+def _record_at_phase_zero(client: PrometheusClient, recordings: list[Any], start: float, end: float,
+                          target: Path) -> int:
+    """What recording rules evaluated every 30 s would have stored, as TSDB blocks in target.
+
+    This is what `promtool tsdb create-blocks-from rules` does (a range query per rule,
+    the rule's labels added, the result written as the recorded name), except that it
+    evaluates at multiples of 30 s. promtool and Prometheus evaluate each group at a
+    phase derived from a hash of its name, and a subquery samples at multiples of its
+    step: only at the same instants can `max_over_time(rec[30m])` and its subquery be
+    compared sample for sample."""
+    families: dict[str, list[str]] = {}
+    samples = 0
+    for rule in recordings:
+        for series in client.query_range(rule.expr, start, end, STEP, rule.record):
+            labels = {k: v for k, v in series["metric"].items() if k != "__name__"} | dict(rule.labels)
+            text = rule.record + "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
+            lines = families.setdefault(rule.record, [f"# TYPE {rule.record} gauge"])
+            lines += [f"{text} {v} {int(float(t))}" for t, v in series["values"]]
+            samples += len(series["values"])
+    source = target.parent / "recorded.om"
+    source.write_text("\n".join(line for lines in families.values() for line in lines) + "\n# EOF\n")
+    result = run_tool(binary("promtool"), "tsdb", "create-blocks-from", "openmetrics", "-q", str(source), str(target))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return samples
+
+
+def test_inlined_expressions_return_what_the_recorded_series_return(history: HistoryServer, tmp_path: Path) -> None:
+    rules = parse_rule_groups(yaml.safe_load((ROOT / "alerts" / "billing.rules.yml").read_text())["groups"])
+    copy_blocks(history.data_dir, tmp_path / "data")
+    recorded_samples = _record_at_phase_zero(PrometheusClient(history.url), list(rules.recordings), history.start,
+                                             history.end, tmp_path / "data")
+    inliner = Inliner(rules.recordings)
+    probes = [a.expr for a in rules.alerts] + PROBES
+    # from an hour in: every window and offset of the probes reads recorded samples only
+    start, end = history.start + HOUR, history.end - STEP
+    with prometheus(tmp_path / "data") as url:
+        client = PrometheusClient(url)
+        mismatched, compared = [], 0
+        for probe in probes:
+            recorded = _values(client, probe, start, end)
+            inlined = inliner.inline(probe, "probe").text
+            assert not {s.name for s in _selectors(inlined)} & {r.record for r in rules.recordings}
+            compared += sum(len(v) for v in recorded.values())
+            if not _same(recorded, _values(client, inlined, start, end)):
+                mismatched.append(probe)
+    assert not mismatched
+    assert recorded_samples > 50_000 and compared > 5_000  # real data on both sides, not two empty results
+
+
+def _selectors(text: str) -> list[Any]:
+    found: list[Any] = []
+    pp.walk(pp.parse(text), pre_visit=lambda n: found.append(n) if isinstance(n, pp.VectorSelector) else None)
+    return found
+
+
+# -- comparison and chunking ----------------------------------------------------------------------
+def test_a_threshold_change_changes_exactly_its_episodes(capsys: pytest.CaptureFixture[str], history: HistoryServer,
+                                                         tmp_path: Path) -> None:
+    candidate = tmp_path / "thresholds.yaml"
+    text = SPEC_PATH.read_text()
+    old = "indicator: payment_success\n    threshold: {op: \"<\", value: 0.9}"
+    assert old in text
+    candidate.write_text(text.replace(old, old.replace("0.9", "0.5")))
+    doc = backtest_json(capsys, history, "--spec", str(candidate), "--baseline-spec", str(SPEC_PATH))
+    assert doc["mode"] == "compare"
+    [change] = doc["changes"]
+    assert (change["alert"], change["status"], change["rule_changed"]) == ("BillingPaymentSuccessRateLow", "changed",
+                                                                            True)
+    assert [(e["kind"], e["labels"]["provider"]) for e in change["gone"]] == [("firing", "stripe")]
+    assert change["new"] == []
+    before = {a["name"]: a for a in doc["baseline"]["alerts"]}
+    after = {a["name"]: a for a in doc["result"]["alerts"]}
+    assert after["BillingPaymentSuccessRateLow"]["firing_episodes"] == []
+    for name in before.keys() - {"BillingPaymentSuccessRateLow"}:
+        assert before[name]["firing_episodes"] == after[name]["firing_episodes"]
+
+
+def test_chunks_of_any_size_give_the_same_result(history: HistoryServer) -> None:
+    prepared = [prepare(rendered_outputs(SPEC_PATH), None, None)]
+    client = PrometheusClient(history.url)
+    whole, _ = backtest(Engine(client), prepared, history.start, history.end, False)
+    small = Engine(client, concurrency=3, max_points=97)
+    chunked, _ = backtest(small, prepared, history.start, history.end, False)
+    assert small.queries_run > 10 * len(prepared[0].plans)
+    assert [(a.name, a.firing, a.pending_only) for a in whole[0].alerts] == [
+        (a.name, a.firing, a.pending_only) for a in chunked[0].alerts]
