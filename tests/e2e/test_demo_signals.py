@@ -13,7 +13,6 @@ import queue
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +23,6 @@ import pytest
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-TMP = Path(tempfile.gettempdir())
 
 
 def _start_ticks(pid: int) -> int | None:
@@ -53,10 +51,13 @@ class Demo:
     """The demo as a subprocess in its own session, its output lines and every process it
     started (watched while it runs, and found afterwards by its temp dir in their arguments)."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, tmp: Path, *args: str) -> None:
+        # a private TMPDIR: no other start (another test, another session) cleans up its dirs
+        self.tmp = tmp
         self.process = subprocess.Popen(
             [sys.executable, "-m", "simulator", "demo", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, "TMPDIR": str(tmp)})
         self.pid = self.process.pid
         self.lines: queue.Queue[str] = queue.Queue()
         self.stdout: list[str] = []
@@ -77,9 +78,11 @@ class Demo:
 
     def _collect(self, belongs: object) -> None:
         for pid, ppid, cmdline in _processes():
-            if pid not in self.children and belongs(ppid, cmdline):  # type: ignore[operator]
+            if belongs(ppid, cmdline):  # type: ignore[operator]
                 start = _start_ticks(pid)
-                if start is not None:
+                known = self.children.get(pid)
+                # a child seen between fork and exec still shows python's command line: update it
+                if start is not None and (known is None or known[0] == start):
                     self.children[pid] = (start, cmdline)
 
     def wait_for(self, text: str, timeout: float = 60) -> None:
@@ -106,7 +109,7 @@ class Demo:
 
     def finish(self, timeout: float = 15) -> tuple[int, str]:
         code = self.process.wait(timeout=timeout)
-        marker = f"{TMP}/billing-e2e-{self.pid}-"
+        marker = f"{self.tmp}/billing-e2e-{self.pid}-"
         self._collect(lambda ppid, cmdline: marker in cmdline)  # orphans, if any, still name our dir
         assert self.process.stderr is not None
         return code, self.process.stderr.read()
@@ -115,7 +118,7 @@ class Demo:
         return [cmdline for pid, (start, cmdline) in self.children.items() if _start_ticks(pid) == start]
 
     def temp_dirs(self) -> list[Path]:
-        return sorted(TMP.glob(f"billing-e2e-{self.pid}-*"))
+        return sorted(self.tmp.glob(f"billing-e2e-{self.pid}-*"))
 
     def cleanup(self) -> None:
         """Whatever a failed test left: by PID and start time only."""
@@ -144,17 +147,24 @@ def _gone_within(demo: Demo, seconds: float) -> list[str]:
     return demo.alive_children()
 
 
-def _servers(demo: Demo) -> set[str]:
-    return {Path(cmdline.split(" ")[0]).name for _, cmdline in demo.children.values()}
+def _servers(demo: Demo, expected: set[str], timeout: float = 10) -> set[str]:
+    """The names of the demo's children once `expected` are among them (or the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        names = {Path(cmdline.split(" ")[0]).name for _, cmdline in demo.children.values()}
+        if expected <= names or time.monotonic() > deadline:
+            return names
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_while_running_stops_every_server_and_removes_the_temp_dir(demos: list[Demo],
+def test_a_stop_signal_while_running_stops_every_server_and_removes_the_temp_dir(demos: list[Demo], tmp_path: Path,
                                                                                  signum: int) -> None:
-    demo = Demo("--duration", "120", "--history-hours", "0.1")
+    demo = Demo(tmp_path, "--duration", "120", "--history-hours", "0.1")
     demos.append(demo)
     demo.wait_for("Prometheus   http://127.0.0.1:")
-    assert {"prometheus", "prometheus-alertmanager"} <= _servers(demo)
+    servers = {"prometheus", "prometheus-alertmanager"}
+    assert servers <= _servers(demo, servers)
     assert demo.temp_dirs()
     if signum == signal.SIGINT:
         os.killpg(demo.pid, signum)  # as a terminal's Ctrl-C does: the whole foreground group
@@ -168,8 +178,9 @@ def test_a_stop_signal_while_running_stops_every_server_and_removes_the_temp_dir
 
 
 @pytest.mark.parametrize("moment", ["history generation", "promtool", "server start"])
-def test_ctrl_c_at_any_point_of_the_start_is_quiet_and_leaves_nothing(demos: list[Demo], moment: str) -> None:
-    demo = Demo("--duration", "120", "--history-hours", "0.1" if moment == "server start" else "3")
+def test_ctrl_c_at_any_point_of_the_start_is_quiet_and_leaves_nothing(demos: list[Demo], tmp_path: Path,
+                                                                      moment: str) -> None:
+    demo = Demo(tmp_path, "--duration", "120", "--history-hours", "0.1" if moment == "server start" else "3")
     demos.append(demo)
     if moment == "history generation":
         demo.wait_for("backfilling 3 h of history")  # Python renders it before promtool runs
@@ -185,18 +196,20 @@ def test_ctrl_c_at_any_point_of_the_start_is_quiet_and_leaves_nothing(demos: lis
     assert demo.temp_dirs() == []
 
 
-def test_sigkill_takes_the_servers_along_and_the_next_start_removes_the_temp_dir(demos: list[Demo]) -> None:
-    demo = Demo("--duration", "120", "--history-hours", "0.1")
+def test_sigkill_takes_the_servers_along_and_the_next_start_removes_the_temp_dir(demos: list[Demo],
+                                                                                 tmp_path: Path) -> None:
+    demo = Demo(tmp_path, "--duration", "120", "--history-hours", "0.1")
     demos.append(demo)
     demo.wait_for("Prometheus   http://127.0.0.1:")
-    assert {"prometheus", "prometheus-alertmanager"} <= _servers(demo)
+    servers = {"prometheus", "prometheus-alertmanager"}
+    assert servers <= _servers(demo, servers)
     os.kill(demo.pid, signal.SIGKILL)
     code, stderr = demo.finish()
     assert code == -signal.SIGKILL and "Traceback" not in stderr
     assert _gone_within(demo, 3) == []  # the kernel killed them: PR_SET_PDEATHSIG
     left = demo.temp_dirs()
     assert len(left) == 1 and (left[0] / "owner.json").is_file()
-    following = Demo("--duration", "0", "--history-hours", "0")  # the next start, which stops at once
+    following = Demo(tmp_path, "--duration", "0", "--history-hours", "0")  # the next start, which stops at once
     demos.append(following)
     code, stderr = following.finish(timeout=60)
     assert code == 0 and stderr == "", stderr
