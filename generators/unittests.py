@@ -15,7 +15,7 @@ from typing import Any
 from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
 from generators.kinds import kind_of
-from generators.kinds.base import ExtraCase, Series
+from generators.kinds.base import ExtraCase, Series, is_stale
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -86,6 +86,10 @@ def render_values(values: list[float | None]) -> str:
     parts, i = [], 0
     while i < len(values):
         v = values[i]
+        if is_stale(v):
+            parts.append("stale")
+            i += 1
+            continue
         if v is None:
             j = i
             while j + 1 < len(values) and values[j + 1] is None:
@@ -94,7 +98,7 @@ def render_values(values: list[float | None]) -> str:
             i = j + 1
             continue
         j, d = i, None
-        while j + 1 < len(values) and values[j + 1] is not None:
+        while j + 1 < len(values) and values[j + 1] is not None and not is_stale(values[j + 1]):
             step = values[j + 1] - values[j]  # type: ignore[operator]
             if d is None:
                 d = step
@@ -189,11 +193,24 @@ def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, An
     checks = [{"eval_time": _at(index, case.step), "alertname": alert.name,
                "exp_alerts": [] if labels is None else [expected_alert(spec, alert, labels, value)]}
               for index, labels, value in case.checks]
-    return {
+    test: dict[str, Any] = {
         "name": case.name,
         "interval": format_duration(case.step),
         "input_series": render_series(case.series),
         "alert_rule_test": checks,
+    }
+    if case.quiet_throughout:
+        test["promql_expr_test"] = [quiet_check(alert, max(i for i, _, _ in case.checks), case.step)]
+    return test
+
+
+def quiet_check(alert: Alert, last: int, step: int) -> dict[str, Any]:
+    """ALERTS holds a sample at every evaluation where the alert was pending or firing:
+    none over the whole run proves it stayed quiet at every evaluation, not only at checks."""
+    return {
+        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"}}[{format_duration((last + 1) * step)}])',
+        "eval_time": _at(last, step),
+        "exp_samples": [],
     }
 
 

@@ -30,6 +30,14 @@ from generators.templating import Part, Text, Value
 Series = dict[tuple[tuple[str, str], ...], list[float | None]]
 ValueAt = Callable[[int], float | None]
 
+# A staleness marker in a fixture series (rendered `stale`): what Prometheus writes when a
+# scrape fails or a series leaves its target. NaN is never a fixture value otherwise.
+STALE = math.nan
+
+
+def is_stale(value: float | None) -> bool:
+    return value is not None and math.isnan(value)
+
 # Values a unit can take; a threshold needs a healthy and a breaching value inside it.
 UNIT_DOMAINS: dict[str, tuple[float, float]] = {
     "ratio": (0.0, 1.0),
@@ -86,6 +94,9 @@ class ExtraCase:
     series: Series
     step: int
     checks: tuple[tuple[int, dict[str, str] | None, float], ...]
+    # the alert must be neither pending nor firing at ANY evaluation up to the last check
+    # (asserted on promtool's ALERTS history, not only at the checked instants)
+    quiet_throughout: bool = False
 
 
 class InfeasibleThreshold(ValueError):
