@@ -190,9 +190,11 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
 
 
 def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, Any]:
-    checks = [{"eval_time": _at(index, case.step), "alertname": alert.name,
-               "exp_alerts": [] if labels is None else [expected_alert(spec, alert, labels, value)]}
-              for index, labels, value in case.checks]
+    checks = []
+    for index, labels, value in case.checks:
+        expected = [] if labels is None else labels if isinstance(labels, list) else [labels]
+        checks.append({"eval_time": _at(index, case.step), "alertname": alert.name,
+                       "exp_alerts": [expected_alert(spec, alert, one, value) for one in expected]})
     test: dict[str, Any] = {
         "name": case.name,
         "interval": format_duration(case.step),

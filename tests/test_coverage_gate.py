@@ -63,5 +63,6 @@ def test_every_guide_threshold_is_an_alert(spec: Spec) -> None:
     critical = {"PlatformDown", "HealthCheckFailing", "APIErrorRateHigh", "PaymentSuccessRateLow",
                 "IngestionSuccessRateLow",
                 "PaymentWebhookFailures", "InvoiceGenerationFailures", "InvoicesMissingAfterDeadline",
-                "DatabaseConnectionErrors", "DatabaseQueryLatencyHigh", "FatalLogMessages"}
+                "DatabaseConnectionErrors", "DatabaseQueryLatencyHigh", "FatalLogMessages",
+                "ScrapeTargetsMissing"}
     assert {a.short_name for a in spec.alerts if a.severity == "critical"} == critical

@@ -41,6 +41,12 @@ MUTATIONS = (
         "(",
         ("BillingDatabaseConnectionErrors",),
     ),
+    Mutation(
+        "scrape_targets: a (cluster, job) gone since the last day reads no data instead of 0",
+        r"\n\s*or on \([^)]*\)\n\s*max_over_time\(\w+:up:count\[\w+\]\) \* 0",
+        "",
+        ("BillingScrapeTargetsMissing",),
+    ),
 )
 
 

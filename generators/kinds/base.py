@@ -88,12 +88,13 @@ class Phases:
 @dataclass(frozen=True)
 class ExtraCase:
     """A generated test case: input series and, per evaluation (sample index), the labels
-    of the one alert expected to fire with its value, or None for no alert."""
+    of the alerts expected to fire with their value, or None for no alert."""
 
     name: str
     series: Series
     step: int
-    checks: tuple[tuple[int, dict[str, str] | None, float], ...]
+    # per check: the labels of the alert expected to fire (a list when several fire), or None
+    checks: tuple[tuple[int, dict[str, str] | list[dict[str, str]] | None, float], ...]
     # the alert must be neither pending nor firing at ANY evaluation up to the last check
     # (asserted on promtool's ALERTS history, not only at the checked instants)
     quiet_throughout: bool = False
