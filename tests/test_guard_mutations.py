@@ -47,6 +47,18 @@ MUTATIONS = (
         "",
         ("BillingScrapeTargetsMissing",),
     ),
+    Mutation(
+        "ratio: the evidence guard becomes the old volume guard (1 event/s of total traffic)",
+        r"(?m)^(\s*)sum by \(([^)]*)\) \((\w+:\w+:rate\w+)\{[^}]*\}\) \* \d+ >= \d+$",
+        r"\1sum by (\2) (\3) >= 1",
+        ("BillingAPIErrorRateHigh",),
+    ),
+    Mutation(
+        "ratio: no evidence guard (one failure among a handful of events is judged)",
+        r"\n\s*and on \([^)]*\)\n\s*sum by \([^)]*\) \(\w+:\w+:rate\w+\{[^}]*\}\) \* \d+ >= \d+",
+        "",
+        ("BillingAPIErrorRateHigh",),
+    ),
 )
 
 

@@ -36,8 +36,8 @@ CASES = [
     ("unknown key", "    for: 5m\n    severity: critical\n    team: ingestion",
      "    for: 5m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
      ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key; did you mean 'team'?"]),
-    ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
-     "threshold: {op: \"<\", value: high}\n    min_rate: 1", "threshold: {op: \"<\", value: high}",
+    ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_failures: 5",
+     "threshold: {op: \"<\", value: high}\n    min_failures: 5", "threshold: {op: \"<\", value: high}",
      ["threshold.value", "expected int or float, got str"]),
     ("unknown metric", "metric: billing_events_received_total\n    errors",
      "metric: billing_events_recieved_total\n    errors",
@@ -49,8 +49,8 @@ CASES = [
     ("bad duration", "    for: 10m\n    severity: warning\n    team: ingestion",
      "    for: 10 minutes\n    severity: warning\n    team: ingestion", "    for: 10 minutes",
      ["IngestionLatencyHigh).for", "bad duration '10 minutes'"]),
-    ("ratio out of range", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
-     "threshold: {op: \"<\", value: 95}\n    min_rate: 1", "value: 95}",
+    ("ratio out of range", "threshold: {op: \"<\", value: 0.95}\n    min_failures: 5",
+     "threshold: {op: \"<\", value: 95}\n    min_failures: 5", "value: 95}",
      ["threshold.value", "out of range for a ratio", "e.g. 0.95"]),
     ("latency threshold between buckets", "threshold: {op: \">\", value: 5}",
      "threshold: {op: \">\", value: 4}", "threshold: {op: \">\", value: 4}",
@@ -61,6 +61,10 @@ CASES = [
      "    team: payment\n", ["unknown team 'payment'"]),
     ("templated summary", "summary: A database connection pool is more than 80% used.",
      "summary: Pool {{ $labels.pool }} is full", "summary: Pool", ["static sentence ending with a period"]),
+    ("old volume guard", "    min_failures: 2\n", "    min_rate: 0.05\n", "    min_rate: 0.05",
+     ["PaymentSuccessRateLow).min_rate", "replace it with min_failures"]),
+    ("evidence guard not a count", "    min_failures: 2\n", "    min_failures: 0.5\n", "    min_failures: 0.5",
+     ["PaymentSuccessRateLow).min_failures", "expected int"]),
     ("duplicate yaml key", "    severity: warning\n    team: database\n    summary: RDS",
      "    severity: warning\n    severity: info\n    team: database\n    summary: RDS", "    severity: info",
      ["duplicate key 'severity'"]),
@@ -88,7 +92,7 @@ def test_bad_spec_is_reported_precisely(tmp_path: Path, case: tuple) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    bad = GOOD.replace("value: 0.95}\n    min_rate: 1", "value: 95}\n    min_rate: 1").replace(
+    bad = GOOD.replace("value: 0.95}\n    min_failures: 5", "value: 95}\n    min_failures: 5").replace(
         "    team: payments\n    summary: Less", "    team: payment\n    summary: Less")
     result = _build(bad, tmp_path)
     assert "2 problem(s)" in result.stderr
