@@ -83,6 +83,7 @@ class Alert:
     min_rate: float | None = None  # rate indicators: baseline events/s below which it does not judge
     min_failures: int | None = None  # ratio indicators: failing events the window must hold to judge
     absent: bool = False  # availability indicators: no series at all also fires
+    window: int = 0  # availability indicators: judge the average over this window (seconds)
     inhibits: tuple[str, ...] = ()  # full names of alerts this one silences while firing
     first_steps: tuple[str, ...] = ()  # runbook steps; empty: the kind's generic ones
 

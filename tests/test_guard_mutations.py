@@ -59,6 +59,18 @@ MUTATIONS = (
         "",
         ("BillingAPIErrorRateHigh",),
     ),
+    Mutation(
+        "availability: the instant share held for `for` instead of the windowed average (flapping)",
+        r"(\w+:\w+:avg)_over_time\w+(\{[^}]*\}) <",
+        r"\1\2 <",
+        ("BillingHealthCheckFailing",),
+    ),
+    Mutation(
+        "gauge_ratio: the fleet's sum instead of the worst replica",
+        r"sum by \(([^)]*), instance\)",
+        r"sum by (\1)",
+        ("BillingDatabasePoolUsageHigh",),
+    ),
 )
 
 
