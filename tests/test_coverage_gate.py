@@ -64,5 +64,5 @@ def test_every_guide_threshold_is_an_alert(spec: Spec) -> None:
                 "IngestionSuccessRateLow",
                 "PaymentWebhookFailures", "InvoiceGenerationFailures", "InvoicesMissingAfterDeadline",
                 "DatabaseConnectionErrors", "DatabaseQueryLatencyHigh", "FatalLogMessages",
-                "ScrapeTargetsMissing"}
+                "ScrapeTargetsMissing", "IngestionStopped"}
     assert {a.short_name for a in spec.alerts if a.severity == "critical"} == critical

@@ -71,6 +71,12 @@ MUTATIONS = (
         r"sum by (\1)",
         ("BillingDatabasePoolUsageHigh",),
     ),
+    Mutation(
+        "rate floor: a counter gone while its targets are up is 'no data' again",
+        r"\n\s*or on \([^)]*\)\n\s*\(count by \([^)]*\) \(up\{[^}]*\} == 1\) \* 0\n[^\n]*\n[^\n]*\)",
+        "",
+        ("BillingIngestionStopped",),
+    ),
 )
 
 

@@ -25,6 +25,7 @@ from generators.kinds.base import (
     Series,
     ValueAt,
     base_labels,
+    for_text,
     near_candidates,
     parse_window,
     series_key,
@@ -125,6 +126,26 @@ class Availability(Kind):
         if alert.window:
             parts.append(Text(f" on average over {format_duration(alert.window)}"))
         return parts
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        if not alert.window:
+            return super().detection(spec, alert)
+        fall = max(0.0, 1 - alert.threshold.value) * alert.window
+        return (f"Everything down pulls the {format_duration(alert.window)} average under the line after about "
+                f"{format_duration(round(fall))}, then {for_text(alert)}; flapping at 50% after about half that.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        out = []
+        if alert.window:
+            out.append(f"single failed samples while the {format_duration(alert.window)} average stays at or "
+                       f"above {alert.threshold.value:g}")
+        else:
+            out.append("flapping: each good sample resets `for` (a windowed alert on the same indicator sees it)")
+        if alert.absent:
+            out.append("nothing: no series at all fires too (the job gone, or never there)")
+        else:
+            out.append("the series vanishing (ScrapeTargetsMissing sees a job vanish in a cluster)")
+        return tuple(out)
 
     def alert_expr(self, spec: Spec, alert: Alert) -> str:
         expr = super().alert_expr(spec, alert)

@@ -98,6 +98,7 @@ class ExtraCase:
     # the alert must be neither pending nor firing at ANY evaluation up to the last check
     # (asserted on promtool's ALERTS history, not only at the checked instants)
     quiet_throughout: bool = False
+    quiet_from: int = 0  # first sample index of that assertion (a rate needs two samples)
 
 
 class InfeasibleThreshold(ValueError):
@@ -201,6 +202,22 @@ class Kind(ABC):
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         """The start of the alert's description (where and threshold follow)."""
         return [Text(f"{alert.indicator.title} is "), Value(self.alert_unit(alert))]
+
+    # -- runbook -----------------------------------------------------------------------------
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        """How soon a clear breach pages, for the runbook."""
+        return f"{for_text(alert)} after the value crosses the line (plus up to one evaluation)."
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        """What the alert deliberately does not see, for the runbook."""
+        window = max(self.windows(alert.indicator).values(), default=0)
+        short = f"anything shorter than `for` ({format_duration(alert.for_seconds)})" if alert.for_seconds else ""
+        if window:
+            short = (f"spikes that do not keep the {format_duration(window)} window over the line "
+                     f"for {format_duration(alert.for_seconds)}")
+        vanish = (f"its input series vanishing: with no {', '.join(alert.indicator.metrics())} series the "
+                  "alert cannot fire (ScrapeTargetsMissing sees a whole job vanish, not one series)")
+        return tuple(x for x in (short, vanish) if x)
 
     # -- generated tests -------------------------------------------------------------------
     def fixture_step(self, ind: Indicator) -> int:
@@ -400,3 +417,7 @@ def rate_at(values: list[float | None], i: int, w: int, step: int) -> float | No
 
 def window_text(seconds: int) -> str:
     return format_duration(seconds)
+
+
+def for_text(alert: Alert) -> str:
+    return f"`for` {format_duration(alert.for_seconds)}" if alert.for_seconds else "it fires at once (no `for`)"

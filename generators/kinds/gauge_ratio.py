@@ -85,6 +85,12 @@ class GaugeRatio(Kind):
             expr = agg("max", labels, f"\n{expr}\n")
         return [Recording(self.series_name(spec, ind), expr)]
 
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        ind = alert.indicator
+        own = (f"which {ind.worst_of} it is: the alert carries the worst one's value, the fleet may look fine",) \
+            if ind.worst_of else ("one saturated replica beside idle ones (set worst_of)",)  # type: ignore[attr-defined]
+        return (*own, *super().ignores(spec, alert))
+
     # -- generated tests -------------------------------------------------------------------
     def _replica(self, spec: Spec, ind: GaugeRatioIndicator, cluster: str, replica: str,
                  num: list[float]) -> Series:

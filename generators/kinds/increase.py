@@ -27,6 +27,7 @@ from generators.kinds.base import (
     base_labels,
     counter,
     example_values,
+    for_text,
     near_candidates,
     parse_window,
     series_key,
@@ -115,6 +116,19 @@ class Increase(Kind):
                f"  sum_over_time({up}[{w}]))) * 1")
         expr = agg("sum", self.kept_labels(spec, ind), f"{new}\n  or\nincrease({sel}[{w}])")
         return [Recording(self.series_name(spec, ind), expr)]
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        return (f"The first failure counts at the next evaluation, also when its counter is born with it; "
+                f"then {for_text(alert)}.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return ("a counter's old total after a failed scrape, a target or Prometheus restart: a series is new "
+                "only with fewer samples in the window than successful scrapes of its target",
+                "a failure counter that appears at the very first scrape of a brand-new target with a value "
+                "already above zero (it has as many samples as its target's scrapes)",
+                f"failures older than {w}: the alert resolves {w} after the last one, whatever the cause does",
+                *super().ignores(spec, alert)[1:])
 
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from generators import naming
+from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
     ExtraCase,
@@ -30,6 +31,7 @@ from generators.kinds.base import (
     base_labels,
     counter,
     example_values,
+    for_text,
     near,
     parse_matchers,
     parse_window,
@@ -150,6 +152,17 @@ class Ratio(Kind):
         # evidence, not volume: enough failing events inside the window (rate x window)
         return (f"{self.alert_series(spec, alert)} {threshold_text(alert.threshold)}\nand {on(labels)}\n"
                 f"{self.errors_expr(spec, ind)} * {ind.window} >= {alert.min_failures}")
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return (f"Every event failing moves the {w} ratio over the line within a minute, then {for_text(alert)}; "
+                f"a failure share just over the line needs up to {w} plus {for_text(alert)}.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return (f"fewer than {alert.min_failures} failing events in {w}: one failure among a handful of events",
+                "no traffic at all: no events, no ratio (IngestionStopped and PlatformDown see a stop)",
+                *super().ignores(spec, alert))
 
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         w = naming.windowed("", alert.indicator.window)  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    for_text,
     near_candidates,
     parse_window,
     series_key,
@@ -111,6 +112,17 @@ class ScrapeTargets(Kind):
         lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
         return [Text(f"{alert.indicator.title}: "), Value("count"),
                 Text(f" series now (the last {lookback} had some)")]
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        return (f"Staleness markers remove a vanished target's series at once; {for_text(alert)} later it pages "
+                "(the generated test shows it at the first evaluation after `for`).")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
+        return ("targets that are down but still discovered (up 0 is a series): PlatformTargetDown's job",
+                f"a (cluster, job) without series for longer than {lookback}: retired, or never there "
+                "(absent() on PlatformDown and HealthCheckFailing covers a job never seen)",
+                "one replica of several vanishing: the job is still present there")
 
     # -- generated tests -------------------------------------------------------------------
     def fixture_step(self, ind: Indicator) -> int:
