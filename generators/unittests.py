@@ -203,17 +203,18 @@ def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, An
     }
     if case.quiet_throughout:
         last = max(i for i, _, _ in case.checks)
-        test["promql_expr_test"] = [quiet_check(alert, case.quiet_from, last, case.step)]
+        test["promql_expr_test"] = [quiet_check(alert, case.quiet_from, last, case.step, case.pending_ok)]
     return test
 
 
-def quiet_check(alert: Alert, first: int, last: int, step: int) -> dict[str, Any]:
+def quiet_check(alert: Alert, first: int, last: int, step: int, pending_ok: bool = False) -> dict[str, Any]:
     """ALERTS holds a sample at every evaluation where the alert was pending or firing:
     none from `first` to `last` proves it stayed quiet at every evaluation, not only at checks
     (the range is closed at both ends)."""
     span = (last - first) * step if first else (last + 1) * step
+    state = ', alertstate="firing"' if pending_ok else ""
     return {
-        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"}}[{format_duration(span)}])',
+        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"{state}}}[{format_duration(span)}])',
         "eval_time": _at(last, step),
         "exp_samples": [],
     }

@@ -77,6 +77,12 @@ MUTATIONS = (
         "",
         ("BillingIngestionStopped",),
     ),
+    Mutation(
+        "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
+        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
+        r"\g<1>5m",
+        ("BillingAPIErrorRateHigh",),
+    ),
 )
 
 

@@ -33,8 +33,8 @@ def _build(spec_text: str, out: Path) -> subprocess.CompletedProcess[str]:
 
 CASES = [
     # (name, old, new, expected line needle, expected message fragments)
-    ("unknown key", "    for: 5m\n    severity: critical\n    team: ingestion",
-     "    for: 5m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
+    ("unknown key", "    for: 6m\n    severity: critical\n    team: ingestion",
+     "    for: 6m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
      ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key; did you mean 'team'?"]),
     ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_failures: 5",
      "threshold: {op: \"<\", value: high}\n    min_failures: 5", "threshold: {op: \"<\", value: high}",

@@ -99,6 +99,7 @@ class ExtraCase:
     # (asserted on promtool's ALERTS history, not only at the checked instants)
     quiet_throughout: bool = False
     quiet_from: int = 0  # first sample index of that assertion (a rate needs two samples)
+    pending_ok: bool = False  # only "never firing" (a blip may make the alert pending, never page)
 
 
 class InfeasibleThreshold(ValueError):

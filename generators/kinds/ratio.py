@@ -90,6 +90,18 @@ class Ratio(Kind):
     def windows(self, ind: Indicator) -> dict[str, int]:
         return {"window": ind.window}  # type: ignore[attr-defined]
 
+    def blip_problem(self, alert: Alert) -> str | None:
+        """Why a blip (BLIP_SECONDS of BLIP_SHARE failures) would page, or None: `for` must
+        outlast the time a blip keeps the window over the line. Checked on the production
+        spec by tests/test_blips.py (profiles shorten `for` on purpose)."""
+        over = blip_over_line(alert)
+        if over and over >= alert.for_seconds:
+            return (f"a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures keeps the "
+                    f"{format_duration(alert.indicator.window)} ratio over the line for about "  # type: ignore[attr-defined]
+                    f"{format_duration(round(over))}, not shorter than for {format_duration(alert.for_seconds)}: "
+                    f"it would page; make `for` longer than {format_duration(round(over))} or the threshold looser")
+        return None
+
     def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
         healthy, breach = near(alert.threshold, 0.01, 0.0, 1.0, "ratio")
         per_step = EVENTS_PER_STEP
@@ -256,6 +268,14 @@ class Ratio(Kind):
         for values in gap.values():
             values[start + 1] = STALE
         series.update(gap)
+        # 4. a blip: two minutes of 30% failures on steady traffic; `for` outlasts it
+        blip_steps = max(1, BLIP_SECONDS // step)
+        blip = [0.0] * start + [per * BLIP_SHARE] * blip_steps + [0.0] * (n - start - blip_steps)
+        cases.append(ExtraCase(
+            f"{alert.name}: a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures -> silent at "
+            "every evaluation",
+            self._replica(spec, ind, "cluster-b", "replica-0", blip, [per - b for b in blip]), step,
+            ((n - 1, None, 0.0),), quiet_throughout=True, pending_ok=True))
         half = to_error(0.5)
         if alert.threshold.breached_by(half):
             checks = [(start - 1, None, 0.0), (start + w + hold, where_b, half)]
@@ -266,6 +286,25 @@ class Ratio(Kind):
 
 
 EVENTS_PER_STEP = 1000
+# a blip: two minutes of 30% failures (a deploy hiccup, a dependency's brief timeout)
+BLIP_SECONDS = 120
+BLIP_SHARE = 0.3
+
+
+def blip_over_line(alert: Alert) -> float:
+    """Seconds a blip keeps the window's failure share over the threshold, on steady
+    traffic without other failures (0 when never). The window holds `overlap` seconds of
+    the blip; it is over the line while overlap x BLIP_SHARE / window > threshold."""
+    ind = alert.indicator
+    assert isinstance(ind, RatioIndicator)
+    to_error = _to_error(ind)
+    if not alert.threshold.breached_by(to_error(1.0)):
+        return 0.0  # only "more failures is bad" alerts can be paged by a failure blip
+    needed = to_error(alert.threshold.value) * ind.window / BLIP_SHARE
+    blip = min(BLIP_SECONDS, ind.window)
+    if blip <= needed:
+        return 0.0
+    return ind.window + BLIP_SECONDS - 2 * needed
 
 
 def _to_error(ind: RatioIndicator) -> Any:
