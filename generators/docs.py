@@ -54,5 +54,7 @@ def render_alert_docs(spec: Spec) -> str:
             "recordings": kind.recordings(spec, alert.indicator),
             "dashboard_url": dashboard_url(spec, alert),
             "steps": alert.first_steps or kind.triage,
+            "detection": kind.detection(spec, alert),
+            "ignores": kind.ignores(spec, alert),
         })
     return env.get_template("alerts.md.j2").render(spec=spec, alerts=alerts)

@@ -83,8 +83,10 @@ class Alert:
     guide: str
     rationale: str
     quantile: float | None = None  # quantile indicators: which recorded quantile
-    min_rate: float | None = None  # ratio/rate indicators: events/s below which it does not judge
+    min_rate: float | None = None  # rate indicators: baseline events/s below which it does not judge
+    min_failures: int | None = None  # ratio indicators: failing events the window must hold to judge
     absent: bool = False  # availability indicators: no series at all also fires
+    window: int = 0  # availability indicators: judge the average over this window (seconds)
     inhibits: tuple[str, ...] = ()  # full names of alerts this one silences while firing
     first_steps: tuple[str, ...] = ()  # runbook steps; empty: the kind's generic ones
 

@@ -15,7 +15,7 @@ from typing import Any
 from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
 from generators.kinds import kind_of
-from generators.kinds.base import ExtraCase, Series
+from generators.kinds.base import ExtraCase, Series, is_stale
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -57,7 +57,7 @@ def plan_timeline(alert: Alert, fx: Fixture) -> AlertTimeline:
     states = simulate(alert, fx)
     a, b = fx.breach_start, fx.recovery_start
     healthy = a - 1
-    if states[healthy] != "inactive" or fx.value_at(healthy) is None:
+    if states[healthy] != "inactive":
         raise FixtureError(f"{alert.name}: healthy phase does not end healthy")
     if any(s != "inactive" for s in states[:a]):
         raise FixtureError(f"{alert.name}: alert active during the healthy phase")
@@ -86,6 +86,10 @@ def render_values(values: list[float | None]) -> str:
     parts, i = [], 0
     while i < len(values):
         v = values[i]
+        if is_stale(v):
+            parts.append("stale")
+            i += 1
+            continue
         if v is None:
             j = i
             while j + 1 < len(values) and values[j + 1] is None:
@@ -94,7 +98,7 @@ def render_values(values: list[float | None]) -> str:
             i = j + 1
             continue
         j, d = i, None
-        while j + 1 < len(values) and values[j + 1] is not None:
+        while j + 1 < len(values) and values[j + 1] is not None and not is_stale(values[j + 1]):
             step = values[j + 1] - values[j]  # type: ignore[operator]
             if d is None:
                 d = step
@@ -148,8 +152,10 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
     t = alert.threshold
     healthy_value = fx.value_at(timeline.healthy_check)
     breach_value = fx.value_at(timeline.firing_check)
-    assert healthy_value is not None and breach_value is not None
-    name = (f"{alert.name}: {format_value(unit, healthy_value)} (healthy) -> "
+    assert breach_value is not None
+    # no value while healthy: a guard (e.g. not enough failures to judge) keeps it quiet
+    healthy_text = "not judged" if healthy_value is None else format_value(unit, healthy_value)
+    name = (f"{alert.name}: {healthy_text} (healthy) -> "
             f"{format_value(unit, breach_value)} (breach of {t.op} "
             f"{format_value(unit, t.value)}) -> healthy")
     checks: list[dict[str, Any]] = [
@@ -186,14 +192,33 @@ def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
 
 
 def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, Any]:
-    checks = [{"eval_time": _at(index, case.step), "alertname": alert.name,
-               "exp_alerts": [] if labels is None else [expected_alert(spec, alert, labels, value)]}
-              for index, labels, value in case.checks]
-    return {
+    checks = []
+    for index, labels, value in case.checks:
+        expected = [] if labels is None else labels if isinstance(labels, list) else [labels]
+        checks.append({"eval_time": _at(index, case.step), "alertname": alert.name,
+                       "exp_alerts": [expected_alert(spec, alert, one, value) for one in expected]})
+    test: dict[str, Any] = {
         "name": case.name,
         "interval": format_duration(case.step),
         "input_series": render_series(case.series),
         "alert_rule_test": checks,
+    }
+    if case.quiet_throughout:
+        last = max(i for i, _, _ in case.checks)
+        test["promql_expr_test"] = [quiet_check(alert, case.quiet_from, last, case.step, case.pending_ok)]
+    return test
+
+
+def quiet_check(alert: Alert, first: int, last: int, step: int, pending_ok: bool = False) -> dict[str, Any]:
+    """ALERTS holds a sample at every evaluation where the alert was pending or firing:
+    none from `first` to `last` proves it stayed quiet at every evaluation, not only at checks
+    (the range is closed at both ends)."""
+    span = (last - first) * step if first else (last + 1) * step
+    state = ', alertstate="firing"' if pending_ok else ""
+    return {
+        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"{state}}}[{format_duration(span)}])',
+        "eval_time": _at(last, step),
+        "exp_samples": [],
     }
 
 

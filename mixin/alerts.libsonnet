@@ -17,6 +17,10 @@ local lib = import 'lib/format.libsonnet';
             "expr": "avg by (cluster, job) (up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
           },
           {
+            "record": "cluster_job:up:avg_over_time10m",
+            "expr": "avg_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[10m])",
+          },
+          {
             "alert": c.alertPrefix + "PlatformDown",
             "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0",
             "for": "2m",
@@ -33,17 +37,46 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PlatformTargetDown",
-            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} < " + lib.g(c.thresholds["PlatformTargetDown"]),
-            "for": "10m",
+            "expr": "cluster_job:up:avg_over_time10m{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} < " + lib.g(c.thresholds["PlatformTargetDown"]),
+            "for": "2m",
             "labels": {
               "severity": "warning",
               "team": "platform",
             },
             "annotations": {
-              "summary": "A billing platform scrape target is down.",
-              "description": "Platform scrape targets up is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["PlatformTargetDown"]) + " threshold.",
+              "summary": "Billing platform scrape targets are down or flapping.",
+              "description": "Platform scrape targets up is {{ $value | humanizePercentage }} on average over 10m{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["PlatformTargetDown"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformtargetdown",
               "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=3",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".scrape_targets",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster_job:up:count",
+            "expr": "count by (cluster, job) (up{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+          },
+          {
+            "record": "cluster_job:up:count_or_lost1d",
+            "expr": "cluster_job:up:count\nor on (cluster, job)\nmax_over_time(cluster_job:up:count[1d]) * 0",
+          },
+          {
+            "alert": c.alertPrefix + "ScrapeTargetsMissing",
+            "expr": "cluster_job:up:count_or_lost1d <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]),
+            "for": "5m",
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "A scrape job has no targets left in a cluster where it had some within the last day.",
+              "description": "Scrape targets present: {{ $value | humanize }} series now (the last 1d had some){{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, at or below the " + lib.value("count", c.thresholds["ScrapeTargetsMissing"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "scrapetargetsmissing",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=6",
             },
           },
         ],
@@ -57,8 +90,12 @@ local lib = import 'lib/format.libsonnet';
             "expr": "avg by (cluster, job) (probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"})",
           },
           {
+            "record": "cluster_job:probe_success:avg_over_time5m",
+            "expr": "avg_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[5m])",
+          },
+          {
             "alert": c.alertPrefix + "HealthCheckFailing",
-            "expr": "cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0",
+            "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -66,7 +103,7 @@ local lib = import 'lib/format.libsonnet';
             },
             "annotations": {
               "summary": "The billing platform health check is failing.",
-              "description": "Health check success is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["HealthCheckFailing"]) + " threshold.",
+              "description": "Health check success is {{ $value | humanizePercentage }} on average over 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, below the " + lib.value("ratio", c.thresholds["HealthCheckFailing"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "healthcheckfailing",
               "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=2",
             },
@@ -91,8 +128,8 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "APIErrorRateHigh",
-            "expr": "cluster:http_requests:error_ratio_rate5m > " + lib.g(c.thresholds["APIErrorRateHigh"]) + "\nand on (cluster)\ncluster:http_requests:rate5m >= 1",
-            "for": "5m",
+            "expr": "cluster:http_requests:error_ratio_rate5m > " + lib.g(c.thresholds["APIErrorRateHigh"]) + "\nand on (cluster)\nsum by (cluster) (cluster_code:http_requests:rate5m{code=~\"5..\"}) * 300 >= 5",
+            "for": "6m",
             "labels": {
               "severity": "critical",
               "team": "platform",
@@ -101,7 +138,7 @@ local lib = import 'lib/format.libsonnet';
               "summary": "The billing API answers more than 5% of requests with a 5xx error.",
               "description": "API 5xx error rate is {{ $value | humanizePercentage }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, above the " + lib.value("ratio", c.thresholds["APIErrorRateHigh"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "apierrorratehigh",
-              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=8",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=9",
             },
           },
         ],
@@ -112,7 +149,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_log_messages:fatal_increase5m",
-            "expr": "sum by (cluster) ((billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"} unless billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"} offset 5m) * 1\n  or\nincrease(billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"}[5m]))",
+            "expr": "sum by (cluster) ((billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"} and (count_over_time(billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"}[5m]) < on (cluster, instance, job) group_left\n  sum_over_time(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))) * 1\n  or\nincrease(billing_log_messages_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",level=\"fatal\"}[5m]))",
           },
           {
             "alert": c.alertPrefix + "FatalLogMessages",
@@ -148,8 +185,8 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "IngestionSuccessRateLow",
-            "expr": "cluster:billing_events_received:success_ratio_rate5m < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + "\nand on (cluster)\ncluster:billing_events_received:rate5m >= 1",
-            "for": "5m",
+            "expr": "cluster:billing_events_received:success_ratio_rate5m < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + "\nand on (cluster)\nsum by (cluster) (cluster_outcome:billing_events_received:rate5m{outcome=\"failure\"}) * 300 >= 5",
+            "for": "6m",
             "labels": {
               "severity": "critical",
               "team": "ingestion",
@@ -158,7 +195,7 @@ local lib = import 'lib/format.libsonnet';
               "summary": "Less than 95% of usage events are ingested successfully.",
               "description": "Event ingestion success rate is {{ $value | humanizePercentage }} over the last 5m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionSuccessRateLow"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow",
-              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=9",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=10",
             },
           },
         ],
@@ -233,7 +270,32 @@ local lib = import 'lib/format.libsonnet';
               "summary": "Usage events arrive at less than half the rate of the same time last week.",
               "description": "Events ingested per second is at {{ $value | humanizePercentage }} of the rate 1w earlier (both over 30m){{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionRateDrop"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionratedrop",
-              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=11",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=12",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".ingestion_flow",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "cluster:billing_events_received:rate10m",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[10m]))",
+          },
+          {
+            "alert": c.alertPrefix + "IngestionStopped",
+            "expr": "cluster:billing_events_received:rate10m <= " + lib.g(c.thresholds["IngestionStopped"]) + "\nor on (cluster)\n(count by (cluster) (up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} == 1) * 0\nunless on (cluster)\ncluster:billing_events_received:rate10m)",
+            "for": "2m",
+            "labels": {
+              "severity": "critical",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "No usage events are ingested while the platform is up.",
+              "description": "Events ingested per second (10m) is {{ $value | humanize }}/s over the last 10m{{ with $labels.cluster }} in cluster {{ . }}{{ end }}, at or below the " + lib.value("per_second", c.thresholds["IngestionStopped"]) + " threshold.",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionstopped",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=12",
             },
           },
         ],
@@ -244,7 +306,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoices_generated:failure_increase15m",
-            "expr": "sum by (cluster) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"} unless billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"} offset 15m) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[15m]))",
+            "expr": "sum by (cluster) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"} and (count_over_time(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[15m]) < on (cluster, instance, job) group_left\n  sum_over_time(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[15m]))) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[15m]))",
           },
           {
             "alert": c.alertPrefix + "InvoiceGenerationFailures",
@@ -331,7 +393,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PaymentSuccessRateLow",
-            "expr": "cluster_provider:billing_payments:success_ratio_rate10m < " + lib.g(c.thresholds["PaymentSuccessRateLow"]) + "\nand on (cluster, provider)\ncluster_provider:billing_payments:rate10m >= 0.05",
+            "expr": "cluster_provider:billing_payments:success_ratio_rate10m < " + lib.g(c.thresholds["PaymentSuccessRateLow"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payments:rate10m{outcome=\"failure\"}) * 600 >= 2",
             "for": "5m",
             "labels": {
               "severity": "critical",
@@ -410,7 +472,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PaymentWebhookFailures",
-            "expr": "cluster_provider:billing_payment_webhooks:success_ratio_rate15m < " + lib.g(c.thresholds["PaymentWebhookFailures"]) + "\nand on (cluster, provider)\ncluster_provider:billing_payment_webhooks:rate15m >= 0.01",
+            "expr": "cluster_provider:billing_payment_webhooks:success_ratio_rate15m < " + lib.g(c.thresholds["PaymentWebhookFailures"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payment_webhooks:rate15m{outcome=\"failure\"}) * 900 >= 3",
             "for": "5m",
             "labels": {
               "severity": "critical",
@@ -430,12 +492,12 @@ local lib = import 'lib/format.libsonnet';
         "interval": "30s",
         "rules": [
           {
-            "record": "cluster_pool:billing_db_pool_connections_in_use:ratio",
-            "expr": "sum by (cluster, pool) (billing_db_pool_connections_in_use{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n/\nsum by (cluster, pool) (billing_db_pool_connections_max{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "record": "cluster_pool:billing_db_pool_connections_in_use:ratio_max_by_instance",
+            "expr": "max by (cluster, pool) (\nsum by (cluster, pool, instance) (billing_db_pool_connections_in_use{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n/\nsum by (cluster, pool, instance) (billing_db_pool_connections_max{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n)",
           },
           {
             "alert": c.alertPrefix + "DatabasePoolUsageHigh",
-            "expr": "cluster_pool:billing_db_pool_connections_in_use:ratio > " + lib.g(c.thresholds["DatabasePoolUsageHigh"]),
+            "expr": "cluster_pool:billing_db_pool_connections_in_use:ratio_max_by_instance > " + lib.g(c.thresholds["DatabasePoolUsageHigh"]),
             "for": "10m",
             "labels": {
               "severity": "warning",
@@ -443,7 +505,7 @@ local lib = import 'lib/format.libsonnet';
             },
             "annotations": {
               "summary": "A database connection pool is more than 80% used.",
-              "description": "Database connection pool usage is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for pool {{ $labels.pool }}, above the " + lib.value("ratio", c.thresholds["DatabasePoolUsageHigh"]) + " threshold.",
+              "description": "Database connection pool usage (worst replica) is {{ $value | humanizePercentage }}{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for pool {{ $labels.pool }}, above the " + lib.value("ratio", c.thresholds["DatabasePoolUsageHigh"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databasepoolusagehigh",
               "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-performance/billing-performance?viewPanel=6",
             },
@@ -502,7 +564,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_db_connection_errors:increase5m",
-            "expr": "sum by (cluster) ((billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 5m) * 1\n  or\nincrease(billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+            "expr": "sum by (cluster) ((billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} and (count_over_time(billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]) < on (cluster, instance, job) group_left\n  sum_over_time(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))) * 1\n  or\nincrease(billing_db_connection_errors_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
           },
           {
             "alert": c.alertPrefix + "DatabaseConnectionErrors",
@@ -605,7 +667,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_outcome:billing_invoices_generated:increase1h",
-            "expr": "sum by (cluster, outcome) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 1h) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
+            "expr": "sum by (cluster, outcome) ((billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} and (count_over_time(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]) < on (cluster, instance, job) group_left\n  sum_over_time(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))) * 1\n  or\nincrease(billing_invoices_generated_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
           },
         ],
       },
@@ -655,7 +717,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_currency:billing_revenue_collected:increase1h",
-            "expr": "sum by (cluster, currency) ((billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} unless billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} offset 1h) * 1\n  or\nincrease(billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
+            "expr": "sum by (cluster, currency) ((billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} and (count_over_time(billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]) < on (cluster, instance, job) group_left\n  sum_over_time(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))) * 1\n  or\nincrease(billing_revenue_collected_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1h]))",
           },
         ],
       },

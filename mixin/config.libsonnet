@@ -14,9 +14,9 @@
       // BillingPlatformDown: Platform scrape targets up <= this (ratio)
       "PlatformDown": 0,
       // BillingPlatformTargetDown: Platform scrape targets up < this (ratio)
-      "PlatformTargetDown": 1,
+      "PlatformTargetDown": 0.9,
       // BillingHealthCheckFailing: Health check success < this (ratio)
-      "HealthCheckFailing": 1,
+      "HealthCheckFailing": 0.8,
       // BillingAPIErrorRateHigh: API 5xx error rate > this (ratio)
       "APIErrorRateHigh": 0.05,
       // BillingFatalLogMessages: FATAL log lines > this (count)
@@ -39,7 +39,7 @@
       "PaymentLatencyHigh": 5,
       // BillingPaymentWebhookFailures: Payment webhook success rate < this (ratio)
       "PaymentWebhookFailures": 0.95,
-      // BillingDatabasePoolUsageHigh: Database connection pool usage > this (ratio)
+      // BillingDatabasePoolUsageHigh: Database connection pool usage (worst replica) > this (ratio)
       "DatabasePoolUsageHigh": 0.8,
       // BillingDatabaseQueryLatencyHigh: Database query time > this (seconds)
       "DatabaseQueryLatencyHigh": 1,
@@ -47,6 +47,10 @@
       "DatabaseConnectionErrors": 3,
       // BillingRDSCPUHigh: RDS CPU utilisation > this (percent)
       "RDSCPUHigh": 80,
+      // BillingScrapeTargetsMissing: Scrape targets present <= this (count)
+      "ScrapeTargetsMissing": 0,
+      // BillingIngestionStopped: Events ingested per second (10m) <= this (per_second)
+      "IngestionStopped": 0,
     },
   },
 }

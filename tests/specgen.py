@@ -63,10 +63,12 @@ def alert_quantile(draw: Draw, spec: dict[str, Any]) -> None:
         alert["quantile"] = draw(st.sampled_from([0.5, 0.95, 0.99]))
 
 
-def alert_min_rate(draw: Draw, spec: dict[str, Any]) -> None:
+def alert_guards(draw: Draw, spec: dict[str, Any]) -> None:
     alert = _alert(draw, spec)
     if "min_rate" in alert:
         alert["min_rate"] = draw(st.sampled_from([0, 0.001, 0.01, 0.05, 1, 2.5, 50]))
+    if "min_failures" in alert:
+        alert["min_failures"] = draw(st.sampled_from([1, 2, 3, 5, 10, 100]))
 
 
 def indicator_window(draw: Draw, spec: dict[str, Any]) -> None:
@@ -141,7 +143,7 @@ def drop_alert(draw: Draw, spec: dict[str, Any]) -> None:
         alerts.pop(draw(st.integers(0, len(alerts) - 1)))
 
 
-MUTATIONS = [threshold_value, threshold_op, alert_for, alert_routing, alert_quantile, alert_min_rate,
+MUTATIONS = [threshold_value, threshold_op, alert_for, alert_routing, alert_quantile, alert_guards,
              indicator_window, indicator_by, indicator_options, intervals, aggregation_labels, rename_source,
              team_channels, duplicate_panel, drop_alert]
 

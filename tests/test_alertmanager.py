@@ -3,6 +3,7 @@ the spec names, inhibition and templates are what the spec says, no secret is in
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,35 @@ def test_platform_down_inhibits_its_consequences_per_cluster() -> None:
                     and r is not down)
     assert critical["source_matchers"] == ['alertname=~"BillingPlatformDown"']
     assert critical["equal"] == ["cluster", "job"]
+
+
+def _matches(matcher: str, labels: dict[str, str]) -> bool:
+    name, op, value = re.fullmatch(r'(\w+)(=~|=)"(.*)"', matcher).groups()  # type: ignore[union-attr]
+    return re.fullmatch(value, labels.get(name, "")) is not None if op == "=~" else labels.get(name) == value
+
+
+def test_a_full_outage_pages_once() -> None:
+    """Every alert a full platform outage fires in one cluster (issue 9, class 8): after
+    inhibition, only PlatformDown is left to page; warnings stay in chat."""
+    rules = yaml.safe_load(CONFIG.read_text())["inhibit_rules"]
+    firing = [{"alertname": f"Billing{name}", "cluster": "c1", "job": job, "severity": severity}
+              for name, job, severity in (
+                  ("PlatformDown", "billing-platform", "critical"),
+                  ("PlatformTargetDown", "billing-platform", "warning"),
+                  ("HealthCheckFailing", "billing-healthcheck", "critical"),
+                  ("IngestionStopped", "", "critical"),
+                  ("APIErrorRateHigh", "", "critical"),
+                  ("IngestionSuccessRateLow", "", "critical"))]
+
+    def inhibited(target: dict[str, str]) -> bool:
+        return any(all(_matches(m, target) for m in rule["target_matchers"])
+                   and any(source is not target and all(_matches(m, source) for m in rule["source_matchers"])
+                           and all(source.get(k, "") == target.get(k, "") for k in rule["equal"])
+                           for source in firing)
+                   for rule in rules)
+
+    paging = [a["alertname"] for a in firing if a["severity"] == "critical" and not inhibited(a)]
+    assert paging == ["BillingPlatformDown"]
 
 
 def test_no_secret_is_inline() -> None:

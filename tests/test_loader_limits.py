@@ -39,7 +39,7 @@ def _replace(old: str, new: str) -> str:
     return GOOD.replace(old, new)
 
 
-THRESHOLD = 'threshold: {op: "<", value: 0.95}\n    min_rate: 1'
+THRESHOLD = 'threshold: {op: "<", value: 0.95}\n    min_failures: 5'
 
 
 @pytest.mark.parametrize("content,fragment", [
@@ -47,10 +47,10 @@ THRESHOLD = 'threshold: {op: "<", value: 0.95}\n    min_rate: 1'
     ("? [a]\n: 1\n" + GOOD, "keys must be plain strings"),
     ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 3000)) + "  " * 3000 + "v: 1\n", "nesting depth"),
     ("a: " + "[" * 2000 + "]" * 2000 + "\n", "nest"),
-    (_replace(THRESHOLD, 'threshold: {op: "<", value: .nan}\n    min_rate: 1'), "finite"),
-    (_replace(THRESHOLD, 'threshold: {op: "<", value: -.inf}\n    min_rate: 1'), "finite"),
-    (_replace(THRESHOLD, 'threshold: {op: "<", value: 1.0e+308}\n    min_rate: 1'), "too large"),
-    (_replace(THRESHOLD, 'threshold: {op: "<", value: ' + "9" * 5000 + "}\n    min_rate: 1"), "digits"),
+    (_replace(THRESHOLD, 'threshold: {op: "<", value: .nan}\n    min_failures: 5'), "finite"),
+    (_replace(THRESHOLD, 'threshold: {op: "<", value: -.inf}\n    min_failures: 5'), "finite"),
+    (_replace(THRESHOLD, 'threshold: {op: "<", value: 1.0e+308}\n    min_failures: 5'), "too large"),
+    (_replace(THRESHOLD, 'threshold: {op: "<", value: ' + "9" * 5000 + "}\n    min_failures: 5"), "digits"),
     (_replace(THRESHOLD, 'threshold: {op: "<", value: 0.95}\n    min_rate: ' + "1" * 60), "digits"),
     (_replace("  platform_up:\n    kind: availability", "  7:\n    kind: availability"), "keys must be plain"),
     # a `by` label only one side of a gauge ratio has

@@ -71,7 +71,8 @@ def check_spec(spec_dict: dict[str, Any], workdir: Path, run_promtool: bool = Tr
         target.write_text(files[rel])
     result = subprocess.run([require_tool("promtool"), "test", "rules", *changed], cwd=workdir,
                             capture_output=True, text=True)
-    assert result.returncode == 0, f"accepted spec whose generated tests fail:\n{result.stdout[-3000:]}"
+    failing = (result.stdout + result.stderr)[-3000:]
+    assert result.returncode == 0, f"accepted spec whose generated tests fail:\n{failing}"
     return f"rendered, {len(changed)} tests passed"
 
 

@@ -35,11 +35,11 @@ def _build(spec_text: str, out: Path) -> subprocess.CompletedProcess[str]:
 
 CASES = [
     # (name, old, new, expected line needle, expected message fragments)
-    ("unknown key", "    for: 5m\n    severity: critical\n    team: ingestion",
-     "    for: 5m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
+    ("unknown key", "    for: 6m\n    severity: critical\n    team: ingestion",
+     "    for: 6m\n    severity: critical\n    tema: ingestion", "    tema: ingestion",
      ["alerts[5] (IngestionSuccessRateLow).tema", "unknown key; did you mean 'team'?"]),
-    ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
-     "threshold: {op: \"<\", value: high}\n    min_rate: 1", "threshold: {op: \"<\", value: high}",
+    ("wrong type", "threshold: {op: \"<\", value: 0.95}\n    min_failures: 5",
+     "threshold: {op: \"<\", value: high}\n    min_failures: 5", "threshold: {op: \"<\", value: high}",
      ["threshold.value", "expected int or float, got str"]),
     ("unknown metric", "metric: billing_events_received_total\n    errors",
      "metric: billing_events_recieved_total\n    errors",
@@ -51,8 +51,8 @@ CASES = [
     ("bad duration", "    for: 10m\n    severity: warning\n    team: ingestion",
      "    for: 10 minutes\n    severity: warning\n    team: ingestion", "    for: 10 minutes",
      ["IngestionLatencyHigh).for", "bad duration '10 minutes'"]),
-    ("ratio out of range", "threshold: {op: \"<\", value: 0.95}\n    min_rate: 1",
-     "threshold: {op: \"<\", value: 95}\n    min_rate: 1", "value: 95}",
+    ("ratio out of range", "threshold: {op: \"<\", value: 0.95}\n    min_failures: 5",
+     "threshold: {op: \"<\", value: 95}\n    min_failures: 5", "value: 95}",
      ["threshold.value", "out of range for a ratio", "e.g. 0.95"]),
     ("latency threshold between buckets", "threshold: {op: \">\", value: 5}",
      "threshold: {op: \">\", value: 4}", "threshold: {op: \">\", value: 4}",
@@ -63,6 +63,10 @@ CASES = [
      "    team: payment\n", ["unknown team 'payment'"]),
     ("templated summary", "summary: A database connection pool is more than 80% used.",
      "summary: Pool {{ $labels.pool }} is full", "summary: Pool", ["static sentence ending with a period"]),
+    ("old volume guard", "    min_failures: 2\n", "    min_rate: 0.05\n", "    min_rate: 0.05",
+     ["PaymentSuccessRateLow).min_rate", "replace it with min_failures"]),
+    ("evidence guard not a count", "    min_failures: 2\n", "    min_failures: 0.5\n", "    min_failures: 0.5",
+     ["PaymentSuccessRateLow).min_failures", "expected int"]),
     ("duplicate yaml key", "    severity: warning\n    team: database\n    summary: RDS",
      "    severity: warning\n    severity: info\n    team: database\n    summary: RDS", "    severity: info",
      ["duplicate key 'severity'"]),
@@ -90,7 +94,7 @@ def test_bad_spec_is_reported_precisely(tmp_path: Path, case: tuple) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    bad = GOOD.replace("value: 0.95}\n    min_rate: 1", "value: 95}\n    min_rate: 1").replace(
+    bad = GOOD.replace("value: 0.95}\n    min_failures: 5", "value: 95}\n    min_failures: 5").replace(
         "    team: payments\n    summary: Less", "    team: payment\n    summary: Less")
     result = _build(bad, tmp_path)
     assert "2 problem(s)" in result.stderr
@@ -162,7 +166,7 @@ def _errors(text: str, tmp_path: Path) -> list[str]:
      'indicator: db_connection_errors\n    threshold: {op: ">=", value: 0}', "would always fire"),
     ('indicator: db_connection_errors\n    threshold: {op: ">", value: 3}',
      'indicator: db_connection_errors\n    threshold: {op: "<", value: 0}', "could never fire"),
-    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: ">", value: 1}\n    min_rate: 1',
+    ('threshold: {op: "<", value: 0.95}\n    min_failures: 5', 'threshold: {op: ">", value: 1}\n    min_failures: 5',
      "could never fire"),
     ('threshold: {op: "<=", value: 0}\n    absent: true', 'threshold: {op: "<=", value: 1}\n    absent: true',
      "would always fire"),
@@ -178,8 +182,8 @@ def test_thresholds_that_cannot_work_are_refused_at_their_line(tmp_path: Path, o
 
 @pytest.mark.parametrize("old,new", [
     # thresholds at the edge of their range: the tests must not need impossible values (101%)
-    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: "<", value: 1}\n    min_rate: 1'),
-    ('threshold: {op: "<", value: 0.95}\n    min_rate: 1', 'threshold: {op: "<=", value: 0}\n    min_rate: 1'),
+    ('threshold: {op: "<", value: 0.95}\n    min_failures: 5', 'threshold: {op: "<", value: 1}\n    min_failures: 5'),
+    ('threshold: {op: "<", value: 0.95}\n    min_failures: 5', 'threshold: {op: "<=", value: 0}\n    min_failures: 5'),
     ('threshold: {op: ">", value: 0.8}', 'threshold: {op: ">=", value: 1}'),
     ('threshold: {op: ">", value: 80}', 'threshold: {op: ">", value: 99.999}'),
     ('indicator: db_connection_errors\n    threshold: {op: ">", value: 3}',

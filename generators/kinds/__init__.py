@@ -12,10 +12,12 @@ from generators.kinds.quantile import Quantile
 from generators.kinds.rate import Rate
 from generators.kinds.ratio import Ratio
 from generators.kinds.run_duration import RunDuration
+from generators.kinds.scrape_targets import ScrapeTargets
 from generators.model import Alert, Indicator
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Ratio(), Quantile(), Rate(), Increase(), GaugeRatio(), Gauge(), Availability(), RunDuration(), Overdue(),
+    ScrapeTargets(),
 )}
 
 

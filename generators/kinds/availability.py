@@ -3,13 +3,20 @@
 The recorded series keep the job labels, so several availability indicators of `up`
 never collide. `absent: true` on an alert makes "no series at all" fire too (the job gone
 from service discovery, or a dead exporter), with the value 0.
+
+`window` on an alert judges the availability averaged over that window
+(avg_over_time of the recorded series, cheap): `avg < 1` held for `for` resets on every
+good sample, so a probe failing every other time or a crash-looping replica never fired.
+Averaged, flapping reads 50% and fires, and a single failed probe stays above the line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from generators.durations import format_duration
 from generators.kinds.base import (
     ExtraCase,
     Kind,
@@ -17,14 +24,18 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    at_cluster,
     base_labels,
+    for_text,
     near_candidates,
+    parse_window,
     series_key,
 )
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Matcher, Metric, Spec
-from generators.promql import agg, equal_matchers, selector
+from generators.promql import agg, equal_matchers, selector, series_selector
+from generators.templating import Part, Text
 
 DEFAULT_INSTANCES = ("target-0",)
 
@@ -44,7 +55,7 @@ class Availability(Kind):
     metric_types: ClassVar[dict[str, str]] = {"metric": "gauge"}
     unit = "ratio"
     ops = ("<", "<=")
-    alert_options = ("absent",)
+    alert_options = ("absent", "window")
     triage = (
         "Check the targets in Prometheus (Status -> Targets) and the platform's pods/instances.",
         "If every target is down, check the last deploy and the load balancer/health endpoint.",
@@ -55,7 +66,12 @@ class Availability(Kind):
 
     def parse_alert_options(self, c: Checker, m: LineMap, path: str, ind: Indicator,
                             metrics: dict[str, Metric]) -> dict[str, Any] | None:
-        return {"absent": c.value(m, "absent", path, bool, False)}
+        window = 0
+        if "window" in m:
+            window = parse_window(c, m, path) or 0
+            if not window:
+                return None
+        return {"absent": c.value(m, "absent", path, bool, False), "window": window}
 
     def kept_labels(self, spec: Spec, ind: Indicator) -> tuple[str, ...]:
         assert isinstance(ind, AvailabilityIndicator)
@@ -79,7 +95,58 @@ class Availability(Kind):
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, AvailabilityIndicator)
         expr = agg("avg", self.kept_labels(spec, ind), selector(spec, ind.metric))
-        return [Recording(self.series_name(spec, ind), expr)]
+        out = [Recording(self.series_name(spec, ind), expr)]
+        # the averages windowed alerts judge (and their panels draw), over the recording
+        instant = series_selector(self.series_name(spec, ind), self.series_matchers(spec, ind))
+        for window in sorted({a.window for a in spec.alerts_of(ind) if a.window}):
+            out.append(Recording(self.windowed_name(spec, ind, window),
+                                 f"avg_over_time({instant}[{format_duration(window)}])"))
+        return out
+
+    def windowed_name(self, spec: Spec, ind: Indicator, window: int) -> str:
+        return f"{self.series_name(spec, ind)}_over_time{format_duration(window)}"
+
+    def alert_series(self, spec: Spec, alert: Alert) -> str:
+        if not alert.window:
+            return super().alert_series(spec, alert)
+        return series_selector(self.windowed_name(spec, alert.indicator, alert.window),
+                               self.series_matchers(spec, alert.indicator))
+
+    def reference_lines(self, spec: Spec, alert: Alert,
+                        filtered: Callable[[str], str]) -> list[tuple[str, str]]:
+        """A windowed alert judges the average: draw it beside the instant share, so the
+        threshold line is compared with what the alert evaluates."""
+        if not alert.window:
+            return []
+        w = format_duration(alert.window)
+        return [(filtered(self.windowed_name(spec, alert.indicator, alert.window)),
+                 f"{alert.name}: average over {w}")]
+
+    def describe(self, spec: Spec, alert: Alert) -> list[Part]:
+        parts = super().describe(spec, alert)
+        if alert.window:
+            parts.append(Text(f" on average over {format_duration(alert.window)}"))
+        return parts
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        if not alert.window:
+            return super().detection(spec, alert)
+        fall = max(0.0, 1 - alert.threshold.value) * alert.window
+        return (f"Everything down pulls the {format_duration(alert.window)} average under the line after about "
+                f"{format_duration(round(fall))}, then {for_text(alert)}; flapping at 50% after about half that.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        out = []
+        if alert.window:
+            out.append(f"single failed samples while the {format_duration(alert.window)} average stays at or "
+                       f"above {alert.threshold.value:g}")
+        else:
+            out.append("flapping: each good sample resets `for` (a windowed alert on the same indicator sees it)")
+        if alert.absent:
+            out.append("nothing: no series at all fires too (the job gone, or never there)")
+        else:
+            out.append("the series vanishing (ScrapeTargetsMissing sees a job vanish in a cluster)")
+        return tuple(out)
 
     def alert_expr(self, spec: Spec, alert: Alert) -> str:
         expr = super().alert_expr(spec, alert)
@@ -101,12 +168,30 @@ class Availability(Kind):
             series[series_key(ind.metric, {**labels, "instance": instance})] = [
                 1.0 if index < up else 0.0 for up in up_count
             ]
-        return series, lambda i: up_count[i] / n
+        return series, self._oracle(alert, [up / n for up in up_count], phases.step)
+
+    def _oracle(self, alert: Alert, instant: list[float], step: int) -> ValueAt:
+        """The alert's value: the instant fraction, or its mean over the window's samples
+        (promtool evaluates the recording at every step; the range is closed at both ends)."""
+        if not alert.window:
+            return lambda i: instant[i]
+        w = alert.window // step
+
+        def value_at(i: int) -> float | None:
+            samples = instant[max(0, i - w):i + 1]
+            return sum(samples) / len(samples)
+
+        return value_at
+
+    def fixture_step(self, ind: Indicator) -> int:
+        return 60
 
     def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
-        """With `absent`, no series at all must fire rather than go silent."""
+        """With `absent`, no series at all must fire rather than go silent; with `window`,
+        flapping fires and a single failed probe does not."""
+        cases = self._windowed_cases(spec, alert) if alert.window else []
         if not alert.absent:
-            return []
+            return cases
         step = 60
         hold = -(-alert.for_seconds // step)
         labels = dict(spec.selector_labels(alert.indicator.metric))  # type: ignore[attr-defined]
@@ -115,4 +200,68 @@ class Availability(Kind):
             checks.append((hold - 1, None, 0.0))
         checks.append((hold + 1, labels, 0.0))
         name = f"{alert.name}: no {alert.indicator.metric} series at all -> fires"  # type: ignore[attr-defined]
-        return [ExtraCase(name, {}, step, tuple(checks))]
+        return [*cases, ExtraCase(name, {}, step, tuple(checks))]
+
+    def _windowed_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        ind = alert.indicator
+        step = self.fixture_step(ind)
+        w = alert.window // step
+        hold = -(-alert.for_seconds // step)
+        instances = self.instances(spec, ind)
+        n = len(instances)
+        length = 3 * w + hold + 6
+        start = w + 2
+        labels = base_labels(spec, ind, ind.metric)
+        kept = self.kept_labels(spec, ind)
+
+        def target(cluster: str, instance: str, values: list[float]) -> tuple[tuple[tuple[str, str], ...], list]:
+            clustered = {**labels, **at_cluster(spec, cluster)}
+            return series_key(ind.metric, {**clustered, "instance": instance}), list(values)
+
+        # 1. flapping: in cluster-b the first target fails every other sample from `start`,
+        # the others stay up; cluster-a stays up. The instant fraction is back at 100% every
+        # other sample (so `for` on it never completes); the average is not.
+        flap = [1.0] * start + [float((i - start) % 2) for i in range(start, length)]
+        series: dict = dict([target("cluster-b", instances[0], flap)])
+        for instance in instances[1:]:
+            series.update([target("cluster-b", instance, [1.0] * length)])
+        for instance in instances:
+            series.update([target("cluster-a", instance, [1.0] * length)])
+        instant = [(flap[i] + n - 1) / n for i in range(length)]
+        oracle = self._oracle(alert, instant, step)
+        where = {k: v for k, v in {**labels, **at_cluster(spec, "cluster-b")}.items()
+                 if k in kept}
+        states = _states(alert, oracle, length, step)
+        cases = []
+        if "firing" in states:
+            first = states.index("firing")
+            check = max(first, start + w + hold)
+            checks: list[tuple[int, Any, float]] = [(start - 1, None, 0.0), (check, where, oracle(check))]
+            cases.append(ExtraCase(f"{alert.name}: one target of cluster-b flapping (down every other "
+                                   "sample), cluster-a up -> fires for cluster-b only", series, step, tuple(checks)))
+        # 2. blips: one failed sample of one target, twice, further apart than the window
+        blips = [1.0] * length
+        blips[start] = blips[start + w + 2] = 0.0
+        series = dict([target("cluster-b", instances[0], blips)])
+        for instance in instances[1:]:
+            series.update([target("cluster-b", instance, [1.0] * length)])
+        instant = [(blips[i] + n - 1) / n for i in range(length)]
+        if "firing" not in _states(alert, self._oracle(alert, instant, step), length, step):
+            cases.append(ExtraCase(f"{alert.name}: single failed samples, a window apart -> silent at "
+                                   "every evaluation", series, step, ((length - 1, None, 0.0),),
+                                   quiet_throughout=True))
+        return cases
+
+
+def _states(alert: Alert, value_at: ValueAt, length: int, step: int) -> list[str]:
+    """inactive/pending/firing per evaluation, as Prometheus computes them."""
+    states, since = [], None
+    for i in range(length):
+        value = value_at(i)
+        if value is None or not alert.threshold.breached_by(value):
+            since = None
+            states.append("inactive")
+            continue
+        since = i if since is None else since
+        states.append("firing" if (i - since) * step >= alert.for_seconds else "pending")
+    return states

@@ -30,6 +30,14 @@ from generators.templating import Part, Text, Value
 Series = dict[tuple[tuple[str, str], ...], list[float | None]]
 ValueAt = Callable[[int], float | None]
 
+# A staleness marker in a fixture series (rendered `stale`): what Prometheus writes when a
+# scrape fails or a series leaves its target. NaN is never a fixture value otherwise.
+STALE = math.nan
+
+
+def is_stale(value: float | None) -> bool:
+    return value is not None and math.isnan(value)
+
 # Values a unit can take; a threshold needs a healthy and a breaching value inside it.
 UNIT_DOMAINS: dict[str, tuple[float, float]] = {
     "ratio": (0.0, 1.0),
@@ -80,12 +88,18 @@ class Phases:
 @dataclass(frozen=True)
 class ExtraCase:
     """A generated test case: input series and, per evaluation (sample index), the labels
-    of the one alert expected to fire with its value, or None for no alert."""
+    of the alerts expected to fire with their value, or None for no alert."""
 
     name: str
     series: Series
     step: int
-    checks: tuple[tuple[int, dict[str, str] | None, float], ...]
+    # per check: the labels of the alert expected to fire (a list when several fire), or None
+    checks: tuple[tuple[int, dict[str, str] | list[dict[str, str]] | None, float], ...]
+    # the alert must be neither pending nor firing at ANY evaluation up to the last check
+    # (asserted on promtool's ALERTS history, not only at the checked instants)
+    quiet_throughout: bool = False
+    quiet_from: int = 0  # first sample index of that assertion (a rate needs two samples)
+    pending_ok: bool = False  # only "never firing" (a blip may make the alert pending, never page)
 
 
 class InfeasibleThreshold(ValueError):
@@ -196,6 +210,22 @@ class Kind(ABC):
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         """The start of the alert's description (where and threshold follow)."""
         return [Text(f"{alert.indicator.title} is "), Value(self.alert_unit(alert))]
+
+    # -- runbook -----------------------------------------------------------------------------
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        """How soon a clear breach pages, for the runbook."""
+        return f"{for_text(alert)} after the value crosses the line (plus up to one evaluation)."
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        """What the alert deliberately does not see, for the runbook."""
+        window = max(self.windows(alert.indicator).values(), default=0)
+        short = f"anything shorter than `for` ({format_duration(alert.for_seconds)})" if alert.for_seconds else ""
+        if window:
+            short = (f"spikes that do not keep the {format_duration(window)} window over the line "
+                     f"for {format_duration(alert.for_seconds)}")
+        vanish = (f"its input series vanishing: with no {', '.join(alert.indicator.metrics())} series the "
+                  "alert cannot fire (ScrapeTargetsMissing sees a whole job vanish, not one series)")
+        return tuple(x for x in (short, vanish) if x)
 
     # -- generated tests -------------------------------------------------------------------
     def fixture_step(self, ind: Indicator) -> int:
@@ -395,3 +425,14 @@ def rate_at(values: list[float | None], i: int, w: int, step: int) -> float | No
 
 def window_text(seconds: int) -> str:
     return format_duration(seconds)
+
+
+def for_text(alert: Alert) -> str:
+    return f"`for` {format_duration(alert.for_seconds)}" if alert.for_seconds else "it fires at once (no `for`)"
+
+
+def at_cluster(spec: Spec, cluster: str) -> dict[str, str]:
+    """Aggregation label values of a fixture placed in "cluster-a" or "cluster-b": each
+    label gets its own value (cluster="cluster-b", region="region-b"), as base_labels does."""
+    suffix = cluster.removeprefix("cluster")
+    return {label: f"{label}{suffix}" for label in spec.settings.aggregation_labels}

@@ -1,13 +1,34 @@
-"""gauge_ratio: sum(numerator) / sum(denominator) of two gauges (e.g. pool in use / max)."""
+"""gauge_ratio: numerator / denominator of two gauges (e.g. pool in use / max).
+
+With `worst_of: instance` the ratio is taken per replica and the indicator is the worst
+replica's: sum(in use) / sum(max) over a fleet hides one replica's full pool behind an
+idle one (95% and 5% read 50%), while requests on that replica already wait.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, base_labels, series_key
-from generators.model import Alert, Indicator, Spec
+from generators.kinds.base import (
+    ExtraCase,
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    at_cluster,
+    base_labels,
+    series_key,
+)
+from generators.loader.checker import Checker
+from generators.loader.source import LineMap
+from generators.model import Alert, Indicator, Metric, Spec
 from generators.promql import agg, selector
+
+_LABEL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+REPLICAS = ("replica-0", "replica-1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,6 +37,7 @@ class GaugeRatioIndicator(Indicator):
     metric_fields: ClassVar[tuple[str, ...]] = ("numerator", "denominator")
     numerator: str
     denominator: str
+    worst_of: str = ""  # label of a replica: the indicator is the worst replica's ratio
 
 
 class GaugeRatio(Kind):
@@ -23,6 +45,7 @@ class GaugeRatio(Kind):
     model = GaugeRatioIndicator
     summary = "the ratio of two gauges, e.g. connections in use / pool size"
     required = ("numerator", "denominator")
+    optional = ("worst_of",)
     metric_types: ClassVar[dict[str, str]] = {"numerator": "gauge", "denominator": "gauge"}
     unit = "ratio"
     triage = (
@@ -32,32 +55,92 @@ class GaugeRatio(Kind):
         "Raise the limit only if what sits behind it has headroom (e.g. RDS CPU and connections).",
     )
 
+    def parse_fields(self, c: Checker, m: LineMap, path: str, fields: dict[str, Any],
+                     metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        worst_of = c.value(m, "worst_of", path, str, "", lambda v: None if _LABEL_RE.match(v) else
+                           "must be a label name, e.g. instance")
+        if worst_of and worst_of in fields["by"]:
+            c.error(m.key_lines["worst_of"], f"{path}.worst_of",
+                    f"{worst_of!r} is also in `by`; worst_of names the replica label the worst is taken over")
+            return None
+        return {"worst_of": worst_of or ""}
+
     def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
         healthy, breach = super().sample_values(spec, alert)
         return _realised(healthy), _realised(breach)
 
     def series_name(self, spec: Spec, ind: Indicator) -> str:
         assert isinstance(ind, GaugeRatioIndicator)
+        if ind.worst_of:
+            return f"{self.level(spec, ind)}:{ind.numerator}:ratio_max_by_{ind.worst_of}"
         return f"{self.level(spec, ind)}:{ind.numerator}:ratio"
 
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, GaugeRatioIndicator)
         labels = self.kept_labels(spec, ind)
-        num = agg("sum", labels, selector(spec, ind.numerator))
-        den = agg("sum", labels, selector(spec, ind.denominator))
-        return [Recording(self.series_name(spec, ind), f"{num}\n/\n{den}")]
+        per = (*labels, ind.worst_of) if ind.worst_of else labels
+        num = agg("sum", per, selector(spec, ind.numerator))
+        den = agg("sum", per, selector(spec, ind.denominator))
+        expr = f"{num}\n/\n{den}"
+        if ind.worst_of:
+            expr = agg("max", labels, f"\n{expr}\n")
+        return [Recording(self.series_name(spec, ind), expr)]
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        ind = alert.indicator
+        own = (f"which {ind.worst_of} it is: the alert carries the worst one's value, the fleet may look fine",) \
+            if ind.worst_of else ("one saturated replica beside idle ones (set worst_of)",)  # type: ignore[attr-defined]
+        return (*own, *super().ignores(spec, alert))
+
+    # -- generated tests -------------------------------------------------------------------
+    def _replica(self, spec: Spec, ind: GaugeRatioIndicator, cluster: str, replica: str,
+                 num: list[float]) -> Series:
+        series: Series = {}
+        for metric, values in ((ind.numerator, list(num)), (ind.denominator, [_DENOMINATOR] * len(num))):
+            labels = base_labels(spec, ind, metric)
+            labels.update(at_cluster(spec, cluster))
+            if ind.worst_of:
+                labels[ind.worst_of] = replica
+            series[series_key(metric, labels)] = values  # type: ignore[assignment]
+        return series
 
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator
         assert isinstance(ind, GaugeRatioIndicator)
         healthy, breach = self.sample_values(spec, alert)
-        den = _DENOMINATOR
-        num = phases.spread((round(healthy * den), round(breach * den), round(healthy * den)))
-        series: Series = {
-            series_key(ind.numerator, base_labels(spec, ind, ind.numerator)): list(num),
-            series_key(ind.denominator, base_labels(spec, ind, ind.denominator)): [den] * len(num),
-        }
-        return series, lambda i: num[i] / den
+        num = phases.spread((round(healthy * _DENOMINATOR), round(breach * _DENOMINATOR),
+                             round(healthy * _DENOMINATOR)))
+        series = self._replica(spec, ind, "cluster-a", REPLICAS[0], num)
+        if ind.worst_of:  # a second, idle replica: it must not pull the value down
+            series.update(self._replica(spec, ind, "cluster-a", REPLICAS[1], [0.0] * len(num)))
+        return series, lambda i: num[i] / _DENOMINATOR
+
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        ind = alert.indicator
+        assert isinstance(ind, GaugeRatioIndicator)
+        full, idle = 0.95 * _DENOMINATOR, 0.05 * _DENOMINATOR
+        # the fleet ratio of one full and one idle replica is 50%: the case needs 50% healthy
+        if not ind.worst_of or alert.threshold.breached_by(0.5) or not alert.threshold.breached_by(0.95):
+            return []
+        step = 60
+        hold = -(-alert.for_seconds // step)
+        start = 3
+        n = start + hold + 6
+        ramp = [idle] * start + [full] * (n - start)
+        series = self._replica(spec, ind, "cluster-b", REPLICAS[0], ramp)
+        series.update(self._replica(spec, ind, "cluster-b", REPLICAS[1], [idle] * n))
+        series.update(self._replica(spec, ind, "cluster-a", REPLICAS[0], [idle] * n))
+        series.update(self._replica(spec, ind, "cluster-a", REPLICAS[1], [idle] * n))
+        kept = self.kept_labels(spec, ind)
+        labels = base_labels(spec, ind, ind.numerator)
+        labels.update(at_cluster(spec, "cluster-b"))
+        where = {k: v for k, v in labels.items() if k in kept}
+        checks: list[tuple[int, Any, float]] = [(start - 1, None, 0.0)]
+        if hold:
+            checks.append((start + hold - 1, None, 0.0))
+        checks.append((start + hold, where, 0.95))
+        return [ExtraCase(f"{alert.name}: one replica of cluster-b at 95%, its twin at 5% (fleet 50%) "
+                          "-> fires for cluster-b with 95%", series, step, tuple(checks))]
 
 
 _DENOMINATOR = 100.0
@@ -65,4 +148,3 @@ _DENOMINATOR = 100.0
 
 def _realised(value: float) -> float:
     return round(value * _DENOMINATOR) / _DENOMINATOR
-

@@ -1,7 +1,11 @@
 """increase: events counted over `window` (optionally only the series matching `errors`).
 
 A series that appears for the first time inside the window is counted too: increase()
-alone misses a failure counter's first failure.
+alone misses a failure counter's first failure. "New" is decided by evidence, not by one
+instant: a series is new when it has fewer samples in the window than its target had
+successful scrapes (`sum_over_time(up[w])`). A failed scrape or a Prometheus restart
+removes a sample from both, so a scrape gap never makes an old counter look new (which
+would count its whole lifetime value as fresh failures).
 """
 
 from __future__ import annotations
@@ -13,14 +17,18 @@ from typing import Any, ClassVar
 from generators import naming
 from generators.durations import format_duration
 from generators.kinds.base import (
+    STALE,
+    ExtraCase,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    at_cluster,
     base_labels,
     counter,
     example_values,
+    for_text,
     near_candidates,
     parse_window,
     series_key,
@@ -29,7 +37,7 @@ from generators.kinds.ratio import parse_errors
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Matcher, Metric, Spec
-from generators.promql import agg, selector
+from generators.promql import agg, on, selector
 from generators.templating import Part, Text, Value
 
 
@@ -59,6 +67,11 @@ class Increase(Kind):
 
     def parse_fields(self, c: Checker, m: LineMap, path: str, fields: dict[str, Any],
                      metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        if metrics.get(UP) is None or metrics[UP].type != "gauge":
+            c.error(m.key_lines["metric"], f"{path}.metric",
+                    f"an increase indicator reads Prometheus' built-in `{UP}` to tell a new series from a "
+                    f"scrape gap; add `{UP}` (type gauge) to the metrics catalogue")
+            return None
         errors = parse_errors(c, m, path, metrics[fields["metric"]], required=False)
         window = parse_window(c, m, path)
         if errors is None or window is None:
@@ -85,16 +98,38 @@ class Increase(Kind):
         return naming.recorded(self.kept_labels(spec, ind), ind.metric,
                                naming.windowed(f"{tag}increase", ind.window))
 
+    def target_labels(self, spec: Spec, ind: IncreaseIndicator) -> tuple[str, ...]:
+        """Labels that name one scrape target (and so one `up` series)."""
+        job = (k for k, _ in spec.selector_labels(ind.metric))
+        return tuple(dict.fromkeys((*spec.settings.aggregation_labels, "instance", *job)))
+
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, IncreaseIndicator)
         sel = selector(spec, ind.metric, ind.errors)
+        up = f"{UP}{{{selector(spec, ind.metric).partition('{')[2]}"
         w = format_duration(ind.window)
         # increase() cannot see the first increment of a series born inside the window
         # (a failure counter that appears with its first failure). Such a series is
-        # counted by its current value; `* 1` drops the metric name so `or` matches.
-        expr = agg("sum", self.kept_labels(spec, ind), f"({sel} unless {sel} offset {w}) * 1\n  or\n"
-                   f"increase({sel}[{w}])")
+        # counted by its current value, but only when it is really new: fewer samples in
+        # the window than successful scrapes of its target. `* 1` drops the metric name
+        # so that `or` matches increase()'s label sets.
+        new = (f"({sel} and (count_over_time({sel}[{w}]) < {on(self.target_labels(spec, ind))} group_left\n"
+               f"  sum_over_time({up}[{w}]))) * 1")
+        expr = agg("sum", self.kept_labels(spec, ind), f"{new}\n  or\nincrease({sel}[{w}])")
         return [Recording(self.series_name(spec, ind), expr)]
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        return (f"The first failure counts at the next evaluation, also when its counter is born with it; "
+                f"then {for_text(alert)}.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return ("a counter's old total after a failed scrape, a target or Prometheus restart: a series is new "
+                "only with fewer samples in the window than successful scrapes of its target",
+                "a failure counter that appears at the very first scrape of a brand-new target with a value "
+                "already above zero (it has as many samples as its target's scrapes)",
+                f"failures older than {w}: the alert resolves {w} after the last one, whatever the cause does",
+                *super().ignores(spec, alert)[1:])
 
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
@@ -108,18 +143,85 @@ class Increase(Kind):
         healthy, breach = self.sample_values(spec, alert)
         # one burst every window: any window then holds exactly one burst, so increase() over
         # it is exactly the burst size, in integers
-        # (the first burst is the series' initial value: a young series counts as a whole)
         pattern = phases.spread((healthy, breach, healthy))
         increments = [pattern[i] if i % w == 0 else 0.0 for i in range(len(pattern))]
-        labels = base_labels(spec, ind, ind.metric)
-        for matcher in ind.errors:
-            labels[matcher.label] = example_values(spec.metrics[ind.metric], matcher)[0]  # type: ignore[index]
         values = counter(increments)
-        series: Series = {series_key(ind.metric, labels): values}
+        series = self._target(spec, ind, "cluster-a", "replica-0", values)
 
         def value_at(i: int) -> float | None:
-            if i - w < 0:
-                return values[i]  # the series is younger than the window: its whole value counts
-            return values[i] - values[i - w]  # type: ignore[operator]
+            # younger than the window: Prometheus extrapolates; no test checks it
+            return None if i - w < 0 else values[i] - values[i - w]  # type: ignore[operator]
 
         return series, value_at
+
+    def _labels(self, spec: Spec, ind: IncreaseIndicator, cluster: str, instance: str) -> dict[str, str]:
+        labels = base_labels(spec, ind, ind.metric)
+        labels.update(at_cluster(spec, cluster))
+        labels["instance"] = instance
+        for matcher in ind.errors:
+            labels[matcher.label] = example_values(spec.metrics[ind.metric], matcher)[0]  # type: ignore[index]
+        return labels
+
+    def _target(self, spec: Spec, ind: IncreaseIndicator, cluster: str, instance: str,
+                values: list[float | None], up: list[float | None] | None = None) -> Series:
+        """One scrape target: the counter and the target's `up` (1 while the counter has a
+        sample, unless given)."""
+        labels = self._labels(spec, ind, cluster, instance)
+        up_labels = {k: v for k, v in labels.items() if k in self.target_labels(spec, ind)}
+        up = up if up is not None else [1.0] * len(values)
+        return {series_key(ind.metric, labels): values, series_key(UP, up_labels): up}
+
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        ind = alert.indicator
+        assert isinstance(ind, IncreaseIndicator)
+        if alert.threshold.op in ("<", "<="):
+            return []  # "too few events": no failure counter to mistake for new
+        step = self.fixture_step(ind)
+        w = ind.window // step
+        hold = -(-alert.for_seconds // step)
+        healthy, breach = self.sample_values(spec, alert)
+        lifetime = breach + 40.0  # an old counter's value: far above the threshold
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in self._labels(spec, ind, "cluster-b", "replica-0").items() if k in kept}
+        n = 3 * w + hold + 10
+        cases = []
+
+        # 1. one failed scrape (up 0, staleness marker): the old counter must not look new
+        gap = w + 2
+        values: list[float | None] = [lifetime] * n
+        values[gap] = STALE
+        up: list[float | None] = [1.0] * n
+        up[gap] = 0.0
+        cases.append(ExtraCase(
+            f"{alert.name}: one failed scrape of a counter at {lifetime:g} -> silent at every evaluation",
+            self._target(spec, ind, "cluster-b", "replica-0", values, up), step,
+            ((gap, None, 0.0), (gap + w, None, 0.0), (n - 1, None, 0.0)), quiet_throughout=True))
+
+        # 2. two replicas in two clusters: the failure counter of replica-1 in cluster-b is
+        # born mid-incident with `breach` failures; replica-0 (old counter, a scrape gap) and
+        # cluster-a (healthy) add nothing. Fires once, for cluster-b only, with `breach`.
+        born = w + 2
+        new: list[float | None] = [None] * born + [breach] * (n - born)
+        series = self._target(spec, ind, "cluster-b", "replica-1", new, [1.0] * n)
+        series.update(self._target(spec, ind, "cluster-b", "replica-0", values, up))
+        series.update(self._target(spec, ind, "cluster-a", "replica-0", [healthy] * n))
+        checks: list[tuple[int, dict[str, str] | None, float]] = [(born - 1, None, 0.0)]
+        if hold:
+            checks.append((born + hold - 1, None, 0.0))
+        checks += [(born + hold, where, breach), (born + w + 1, None, 0.0)]
+        cases.append(ExtraCase(
+            f"{alert.name}: failure counter born mid-incident on one replica of cluster-b -> fires for "
+            "cluster-b only", series, step, tuple(checks)))
+
+        # 3. counter reset after a restart (one failed scrape, then the counter starts over
+        # from 0) and the input vanishing: nothing to count, nothing fires
+        reset: list[float | None] = [lifetime] * gap + [STALE] + [0.0] * w + [STALE] + [None] * (n - gap - w - 2)
+        up_reset: list[float | None] = [1.0] * gap + [0.0] + [1.0] * w + [0.0] * (n - gap - w - 1)
+        cases.append(ExtraCase(
+            f"{alert.name}: counter reset by a restart, then the target vanishes -> silent at every evaluation",
+            self._target(spec, ind, "cluster-b", "replica-0", reset, up_reset), step,
+            ((gap + 1, None, 0.0), (n - 1, None, 0.0)), quiet_throughout=True))
+        return cases
+
+
+UP = "up"

@@ -135,6 +135,13 @@ class Quantile(Kind):
         return [Text(f"{alert.indicator.title} p{alert.quantile * 100:g} is "), Value("seconds"),
                 Text(f" over the last {w}")]
 
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        return ("no requests: no histogram rate, no quantile (a stop is for the availability and flow alerts)",
+                "during a rolling deploy, replicas with different bucket layouts distort histogram_quantile: "
+                "the quantile jumps to a bucket edge for the deploy's length; compare the replicas' "
+                "histograms before acting",
+                *super().ignores(spec, alert))
+
     # -- generated tests -----------------------------------------------------------------------
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator

@@ -4,6 +4,11 @@
 error series counts as zero errors, never as "no data". Rules read the raw counter once:
 one rate split by the labels the error matcher needs, from which the total and the ratio
 are derived.
+
+Alerts judge the ratio only on evidence: `min_failures` failing events (estimated from the
+rate) inside the window. A guard on total traffic (the former `min_rate`) hid total
+outages at low traffic: 100% failures at 0.5 req/s never paged. Evidence keeps one
+failure among ten events quiet and lets a low-volume total outage page.
 """
 
 from __future__ import annotations
@@ -13,16 +18,21 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from generators import naming
+from generators.durations import format_duration
 from generators.kinds.base import (
+    STALE,
+    ExtraCase,
     InfeasibleThreshold,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    at_cluster,
     base_labels,
     counter,
     example_values,
+    for_text,
     near,
     parse_matchers,
     parse_window,
@@ -55,7 +65,7 @@ class Ratio(Kind):
     optional = ("measure",)
     metric_types: ClassVar[dict[str, str]] = {"metric": "counter"}
     unit = "ratio"
-    alert_options = ("min_rate",)
+    alert_options = ("min_failures", "min_rate")
     triage = (
         "Open the dashboard panel: is the drop in success sudden (deploy, dependency) or gradual?",
         "Split the failures by their labels in Prometheus (e.g. `sum by (route, code)` or "
@@ -81,14 +91,26 @@ class Ratio(Kind):
 
     def parse_alert_options(self, c: Checker, m: LineMap, path: str, ind: Indicator,
                             metrics: dict[str, Metric]) -> dict[str, Any] | None:
-        return parse_min_rate(c, m, path)
+        return parse_min_failures(c, m, path)
 
     def windows(self, ind: Indicator) -> dict[str, int]:
         return {"window": ind.window}  # type: ignore[attr-defined]
 
+    def blip_problem(self, alert: Alert) -> str | None:
+        """Why a blip (BLIP_SECONDS of BLIP_SHARE failures) would page, or None: `for` must
+        outlast the time a blip keeps the window over the line. Checked on the production
+        spec by tests/test_blips.py (profiles shorten `for` on purpose)."""
+        over = blip_over_line(alert)
+        if over and over >= alert.for_seconds:
+            return (f"a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures keeps the "
+                    f"{format_duration(alert.indicator.window)} ratio over the line for about "  # type: ignore[attr-defined]
+                    f"{format_duration(round(over))}, not shorter than for {format_duration(alert.for_seconds)}: "
+                    f"it would page; make `for` longer than {format_duration(round(over))} or the threshold looser")
+        return None
+
     def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
         healthy, breach = near(alert.threshold, 0.01, 0.0, 1.0, "ratio")
-        per_step = _events_per_step(alert, self.fixture_step(alert.indicator))
+        per_step = EVENTS_PER_STEP
         to_error = _to_error(alert.indicator)  # type: ignore[arg-type]
         realised = [to_error(round(per_step * to_error(v)) / per_step) for v in (healthy, breach)]
         # the fixture counts whole events: make sure rounding kept each side of the line
@@ -110,6 +132,14 @@ class Ratio(Kind):
         assert isinstance(ind, RatioIndicator)
         return naming.recorded(self.kept_labels(spec, ind), ind.metric,
                                naming.windowed(f"{ind.measure}_rate", ind.window))
+
+    def errors_expr(self, spec: Spec, ind: RatioIndicator) -> str:
+        """Per-second failing events, per kept labels, from the recorded split rate."""
+        kept = self.kept_labels(spec, ind)
+        split = self.split_labels(spec, ind)
+        source = (naming.recorded(split, ind.metric, naming.windowed("rate", ind.window)) if split != kept
+                  else self.total_rate_name(spec, ind))
+        return agg("sum", kept, series_selector(source, ind.errors))
 
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, RatioIndicator)
@@ -137,50 +167,150 @@ class Ratio(Kind):
         ind = alert.indicator
         assert isinstance(ind, RatioIndicator)
         labels = self.kept_labels(spec, ind)
+        # evidence, not volume: enough failing events inside the window (rate x window)
         return (f"{self.alert_series(spec, alert)} {threshold_text(alert.threshold)}\nand {on(labels)}\n"
-                f"{self.total_rate_name(spec, ind)} >= {alert.min_rate:g}")
+                f"{self.errors_expr(spec, ind)} * {ind.window} >= {alert.min_failures}")
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return (f"Every event failing moves the {w} ratio over the line within a minute, then {for_text(alert)}; "
+                f"a failure share just over the line needs up to {w} plus {for_text(alert)}.")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        w = format_duration(alert.indicator.window)  # type: ignore[attr-defined]
+        return (f"fewer than {alert.min_failures} failing events in {w}: one failure among a handful of events",
+                "no traffic at all: no events, no ratio (IngestionStopped and PlatformDown see a stop)",
+                *super().ignores(spec, alert))
 
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         w = naming.windowed("", alert.indicator.window)  # type: ignore[attr-defined]
         return [Text(f"{alert.indicator.title} is "), Value("ratio"), Text(f" over the last {w}")]
 
     # -- generated tests -----------------------------------------------------------------------
+    def _labels(self, spec: Spec, ind: RatioIndicator, cluster: str, instance: str) -> tuple[dict, dict]:
+        """Labels of a failing and of a succeeding series of one replica."""
+        labels = base_labels(spec, ind, ind.metric)
+        labels.update(at_cluster(spec, cluster))
+        labels["instance"] = instance
+        error_labels, ok_labels = dict(labels), dict(labels)
+        for matcher in ind.errors:
+            hit, miss = example_values(spec.metrics[ind.metric], matcher)  # type: ignore[misc]
+            error_labels[matcher.label], ok_labels[matcher.label] = hit, miss
+        return error_labels, ok_labels
+
+    def _replica(self, spec: Spec, ind: RatioIndicator, cluster: str, instance: str,
+                 errors: list[float], oks: list[float]) -> Series:
+        error_labels, ok_labels = self._labels(spec, ind, cluster, instance)
+        return {series_key(ind.metric, error_labels): counter(errors), series_key(ind.metric, ok_labels): counter(oks)}
+
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator
-        assert isinstance(ind, RatioIndicator) and alert.min_rate is not None
+        assert isinstance(ind, RatioIndicator) and alert.min_failures is not None
         step = phases.step
-        per_step = _events_per_step(alert, step)
+        per_step = EVENTS_PER_STEP
         healthy, breach = self.sample_values(spec, alert)
         to_error = _to_error(ind)
         errors = phases.spread(tuple(round(per_step * to_error(v)) for v in (healthy, breach, healthy)))
-        labels = base_labels(spec, ind, ind.metric)
-        error_labels, ok_labels = dict(labels), dict(labels)
-        metric = spec.metrics[ind.metric]
-        for matcher in ind.errors:
-            hit, miss = example_values(metric, matcher)  # type: ignore[misc]
-            error_labels[matcher.label], ok_labels[matcher.label] = hit, miss
-        err = counter(errors)
-        ok = counter([per_step - e for e in errors])
-        series: Series = {series_key(ind.metric, ok_labels): ok, series_key(ind.metric, error_labels): err}
+        series = self._replica(spec, ind, "cluster-a", "replica-0", errors, [per_step - e for e in errors])
+        err, ok = counter(errors), counter([per_step - e for e in errors])
         w = ind.window // step
-        min_rate = alert.min_rate
+        min_failures = alert.min_failures
 
         def value_at(i: int) -> float | None:
             e, o = rate_at(err, i, w, step), rate_at(ok, i, w, step)
-            if e is None or o is None:
+            if e is None or o is None or e + o == 0 or e * ind.window < min_failures:
                 return None
-            total = e + o
-            if total < min_rate:
-                return None
-            ratio = e / total
+            ratio = e / (e + o)
             return ratio if ind.measure == "error_ratio" else 1 - ratio
 
         return series, value_at
 
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        ind = alert.indicator
+        assert isinstance(ind, RatioIndicator) and alert.min_failures is not None
+        to_error = _to_error(ind)
+        total_failure, no_failure = to_error(1.0), to_error(0.0)  # the indicator at 100% / 0% failing
+        if not alert.threshold.breached_by(total_failure) or alert.threshold.breached_by(no_failure):
+            return []  # the cases below need "more failures" to be the bad side
+        step = self.fixture_step(ind)
+        w = ind.window // step
+        hold = -(-alert.for_seconds // step)
+        kept = self.kept_labels(spec, ind)
+        where_b = {k: v for k, v in self._labels(spec, ind, "cluster-b", "replica-0")[0].items() if k in kept}
+        n = 2 * w + hold + 8
+        start = w + 2
+        cases = []
 
-def _events_per_step(alert: Alert, step: int) -> int:
-    assert alert.min_rate is not None
-    return 1000 * max(1, math.ceil(alert.min_rate * step * 10 / 1000))
+        # 1. low traffic, total outage: 30 events a minute (0.5/s), all failing from `start`
+        low = 30 * step // 60
+        errs = [0.0] * start + [float(low)] * (n - start)
+        oks = [float(low)] * start + [0.0] * (n - start)
+        checks: list[tuple[int, Any, float]] = [(start - 1, None, 0.0), (start + w + hold, where_b, total_failure)]
+        cases.append(ExtraCase(
+            f"{alert.name}: every event failing at 0.5 events/s (low traffic) -> fires",
+            self._replica(spec, ind, "cluster-b", "replica-0", errs, oks), step, tuple(checks)))
+
+        # 2. one failure in every window among a handful of events: over the ratio threshold,
+        # under the evidence guard; quiet at every evaluation
+        if alert.min_failures >= 2:
+            threshold_error = to_error(alert.threshold.value)
+            events = max(2, math.ceil(1 / threshold_error) - 1) if threshold_error > 0 else 2
+            errs = [1.0 if i % w == 0 else 0.0 for i in range(n)]
+            oks = [float(events - 1) if i % w == 1 else 0.0 for i in range(n)]
+            cases.append(ExtraCase(
+                f"{alert.name}: one failure among {events} events in every window -> silent at every evaluation",
+                self._replica(spec, ind, "cluster-b", "replica-0", errs, oks), step,
+                ((n - 1, None, 0.0),), quiet_throughout=True))
+
+        # 3. two clusters with two replicas each: in cluster-b replica-0 fails everything and
+        # replica-1 is healthy (50% for the cluster); cluster-a, 10x the traffic and healthy,
+        # neither dilutes nor joins it; a failed scrape of cluster-a replica-1 changes nothing
+        per = float(EVENTS_PER_STEP)
+        series = self._replica(spec, ind, "cluster-b", "replica-0", [0.0] * start + [per] * (n - start),
+                               [per] * start + [0.0] * (n - start))
+        series.update(self._replica(spec, ind, "cluster-b", "replica-1", [0.0] * n, [per] * n))
+        series.update(self._replica(spec, ind, "cluster-a", "replica-0", [0.0] * n, [10 * per] * n))
+        gap = self._replica(spec, ind, "cluster-a", "replica-1", [0.0] * n, [10 * per] * n)
+        for values in gap.values():
+            values[start + 1] = STALE
+        series.update(gap)
+        # 4. a blip: two minutes of 30% failures on steady traffic; `for` outlasts it
+        blip_steps = max(1, BLIP_SECONDS // step)
+        blip = [0.0] * start + [per * BLIP_SHARE] * blip_steps + [0.0] * (n - start - blip_steps)
+        cases.append(ExtraCase(
+            f"{alert.name}: a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures -> silent at "
+            "every evaluation",
+            self._replica(spec, ind, "cluster-b", "replica-0", blip, [per - b for b in blip]), step,
+            ((n - 1, None, 0.0),), quiet_throughout=True, pending_ok=True))
+        half = to_error(0.5)
+        if alert.threshold.breached_by(half):
+            checks = [(start - 1, None, 0.0), (start + w + hold, where_b, half)]
+            cases.append(ExtraCase(
+                f"{alert.name}: one of two replicas failing in cluster-b, cluster-a healthy at 10x the "
+                "traffic -> fires for cluster-b only", series, step, tuple(checks)))
+        return cases
+
+
+EVENTS_PER_STEP = 1000
+# a blip: two minutes of 30% failures (a deploy hiccup, a dependency's brief timeout)
+BLIP_SECONDS = 120
+BLIP_SHARE = 0.3
+
+
+def blip_over_line(alert: Alert) -> float:
+    """Seconds a blip keeps the window's failure share over the threshold, on steady
+    traffic without other failures (0 when never). The window holds `overlap` seconds of
+    the blip; it is over the line while overlap x BLIP_SHARE / window > threshold."""
+    ind = alert.indicator
+    assert isinstance(ind, RatioIndicator)
+    to_error = _to_error(ind)
+    if not alert.threshold.breached_by(to_error(1.0)):
+        return 0.0  # only "more failures is bad" alerts can be paged by a failure blip
+    needed = to_error(alert.threshold.value) * ind.window / BLIP_SHARE
+    blip = min(BLIP_SECONDS, ind.window)
+    if blip <= needed:
+        return 0.0
+    return ind.window + BLIP_SECONDS - 2 * needed
 
 
 def _to_error(ind: RatioIndicator) -> Any:
@@ -213,10 +343,26 @@ def parse_errors(c: Checker, m: LineMap, path: str, metric: Metric, required: bo
     return parsed
 
 
+def parse_min_failures(c: Checker, m: LineMap, path: str) -> dict[str, Any] | None:
+    if "min_rate" in m:
+        c.error(m.key_lines["min_rate"], f"{path}.min_rate",
+                "ratio alerts no longer take min_rate: a guard on total traffic hid total outages at low "
+                "traffic; replace it with min_failures, the failing events the window must hold "
+                "(e.g. min_failures: 5)")
+        return None
+    if "min_failures" not in m:
+        c.error(m.line, path, "ratio alerts need min_failures (failing events the window must hold before "
+                "the ratio is judged), so one failure among a few events cannot page")
+        return None
+    value = c.value(m, "min_failures", path, int, None, lambda v: None if 1 <= v <= 1_000_000
+                    else "must be a whole number of events from 1 to 1000000")
+    return None if value is None else {"min_failures": value}
+
+
 def parse_min_rate(c: Checker, m: LineMap, path: str) -> dict[str, Any] | None:
     if "min_rate" not in m:
-        c.error(m.line, path, "ratio and rate alerts need min_rate (events/s below which the alert does "
-                "not judge), so tiny traffic cannot page on one failure")
+        c.error(m.line, path, "rate alerts need min_rate (baseline events/s below which a drop is not "
+                "judged), so a near-empty baseline cannot page")
         return None
     value = c.number(m, "min_rate", path, check=lambda v: None if 0 <= v <= 1e6
                      else "must be between 0 and 1000000 events/s")

@@ -146,6 +146,18 @@ function(c) {
           "instant": false,
           "editorMode": "code",
         },
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "refId": "B",
+          "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\",cluster=~\"$cluster\"}",
+          "legendFormat": c.alertPrefix + "HealthCheckFailing: average over 5m",
+          "range": true,
+          "instant": false,
+          "editorMode": "code",
+        },
       ],
       "options": {
         "wideLayout": true,
@@ -186,7 +198,7 @@ function(c) {
       "type": "stat",
       "id": 3,
       "title": "Scrape targets up",
-      "description": "Platform scrape targets up: recorded series `cluster_job:up:avg`.\n\nAlert **" + c.alertPrefix + "PlatformDown** (critical, team platform) when <= " + lib.g(c.thresholds["PlatformDown"]) + " for 2m: Every billing platform scrape target is down or missing. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformdown)\n\nAlert **" + c.alertPrefix + "PlatformTargetDown** (warning, team platform) when < " + lib.g(c.thresholds["PlatformTargetDown"]) + " for 10m: A billing platform scrape target is down. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformtargetdown)",
+      "description": "Platform scrape targets up: recorded series `cluster_job:up:avg`.\n\nAlert **" + c.alertPrefix + "PlatformDown** (critical, team platform) when <= " + lib.g(c.thresholds["PlatformDown"]) + " for 2m: Every billing platform scrape target is down or missing. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformdown)\n\nAlert **" + c.alertPrefix + "PlatformTargetDown** (warning, team platform) when < " + lib.g(c.thresholds["PlatformTargetDown"]) + " for 2m: Billing platform scrape targets are down or flapping. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "platformtargetdown)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -206,6 +218,18 @@ function(c) {
           "refId": "A",
           "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",cluster=~\"$cluster\"}",
           "legendFormat": "{{job}}",
+          "range": true,
+          "instant": false,
+          "editorMode": "code",
+        },
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "refId": "B",
+          "expr": "cluster_job:up:avg_over_time10m{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",cluster=~\"$cluster\"}",
+          "legendFormat": c.alertPrefix + "PlatformTargetDown: average over 10m",
           "range": true,
           "instant": false,
           "editorMode": "code",
@@ -402,8 +426,95 @@ function(c) {
       "transparent": false,
     },
     {
-      "type": "row",
+      "type": "timeseries",
       "id": 6,
+      "title": "Scrape targets per cluster and job",
+      "description": "Scrape targets present: recorded series `cluster_job:up:count_or_lost1d`.\n\nAlert **" + c.alertPrefix + "ScrapeTargetsMissing** (critical, team platform) when <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]) + " for 5m: A scrape job has no targets left in a cluster where it had some within the last day. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "scrapetargetsmissing)",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}",
+      },
+      "gridPos": {
+        "h": 8,
+        "w": 8,
+        "x": 8,
+        "y": 9,
+      },
+      "targets": [
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "refId": "A",
+          "expr": "cluster_job:up:count_or_lost1d{cluster=~\"$cluster\"}",
+          "legendFormat": "{{cluster}} {{job}}",
+          "range": true,
+          "instant": false,
+          "editorMode": "code",
+        },
+      ],
+      "options": {
+        "legend": {
+          "showLegend": true,
+          "displayMode": "list",
+          "placement": "bottom",
+          "calcs": [],
+        },
+        "tooltip": {
+          "mode": "single",
+          "sort": "none",
+        },
+      },
+      "fieldConfig": {
+        "defaults": {
+          "color": {
+            "mode": "palette-classic",
+          },
+          "custom": {
+            "axisPlacement": "auto",
+            "axisLabel": "",
+            "drawStyle": "line",
+            "lineInterpolation": "linear",
+            "barAlignment": 0,
+            "lineWidth": 1,
+            "fillOpacity": 0,
+            "gradientMode": "none",
+            "spanNulls": false,
+            "showPoints": "auto",
+            "pointSize": 5,
+            "stacking": {
+              "group": "A",
+              "mode": "none",
+            },
+            "scaleDistribution": {
+              "type": "linear",
+              "log": 2,
+            },
+            "hideFrom": {
+              "tooltip": false,
+              "viz": false,
+              "legend": false,
+            },
+            "thresholdsStyle": {
+              "mode": "dashed",
+            },
+          },
+          "mappings": [],
+          "thresholds": {
+            "mode": "absolute",
+            "steps": lib.steps([{op: "<=", severity: "critical", value: c.thresholds["ScrapeTargetsMissing"]}]),
+          },
+          "unit": "short",
+        },
+        "overrides": [],
+      },
+      "links": [],
+      "transparent": false,
+    },
+    {
+      "type": "row",
+      "id": 7,
       "title": "API",
       "collapsed": false,
       "gridPos": {
@@ -416,7 +527,7 @@ function(c) {
     },
     {
       "type": "timeseries",
-      "id": 7,
+      "id": 8,
       "title": "Request rate",
       "description": "API requests per second by status code: recorded series `cluster_code:http_requests:rate5m`.",
       "datasource": {
@@ -508,9 +619,9 @@ function(c) {
     },
     {
       "type": "timeseries",
-      "id": 8,
+      "id": 9,
       "title": "Error rate",
-      "description": "API 5xx error rate: recorded series `cluster:http_requests:error_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "APIErrorRateHigh** (critical, team platform) when > " + lib.g(c.thresholds["APIErrorRateHigh"]) + " for 5m: The billing API answers more than 5% of requests with a 5xx error. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "apierrorratehigh)",
+      "description": "API 5xx error rate: recorded series `cluster:http_requests:error_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "APIErrorRateHigh** (critical, team platform) when > " + lib.g(c.thresholds["APIErrorRateHigh"]) + " for 6m: The billing API answers more than 5% of requests with a 5xx error. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "apierrorratehigh)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -595,9 +706,9 @@ function(c) {
     },
     {
       "type": "timeseries",
-      "id": 9,
+      "id": 10,
       "title": "Success rate",
-      "description": "API 5xx error rate: recorded series `cluster:http_requests:error_ratio_rate5m`.\n\nEvent ingestion success rate: recorded series `cluster:billing_events_received:success_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "IngestionSuccessRateLow** (critical, team ingestion) when < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + " for 5m: Less than 95% of usage events are ingested successfully. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow)",
+      "description": "API 5xx error rate: recorded series `cluster:http_requests:error_ratio_rate5m`.\n\nEvent ingestion success rate: recorded series `cluster:billing_events_received:success_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "IngestionSuccessRateLow** (critical, team ingestion) when < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + " for 6m: Less than 95% of usage events are ingested successfully. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -694,7 +805,7 @@ function(c) {
     },
     {
       "type": "row",
-      "id": 10,
+      "id": 11,
       "title": "Ingestion",
       "collapsed": false,
       "gridPos": {
@@ -707,9 +818,9 @@ function(c) {
     },
     {
       "type": "timeseries",
-      "id": 11,
+      "id": 12,
       "title": "Events ingested per second",
-      "description": "Events ingested per second: recorded series `cluster:billing_events_received:rate30m`.\n\nAlert **" + c.alertPrefix + "IngestionRateDrop** (warning, team ingestion) when < " + lib.g(c.thresholds["IngestionRateDrop"]) + " for 15m: Usage events arrive at less than half the rate of the same time last week. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionratedrop)",
+      "description": "Events ingested per second: recorded series `cluster:billing_events_received:rate30m`.\n\nEvents ingested per second (10m): recorded series `cluster:billing_events_received:rate10m`.\n\nAlert **" + c.alertPrefix + "IngestionRateDrop** (warning, team ingestion) when < " + lib.g(c.thresholds["IngestionRateDrop"]) + " for 15m: Usage events arrive at less than half the rate of the same time last week. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionratedrop)\n\nAlert **" + c.alertPrefix + "IngestionStopped** (critical, team ingestion) when <= " + lib.g(c.thresholds["IngestionStopped"]) + " for 2m: No usage events are ingested while the platform is up. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionstopped)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -728,7 +839,7 @@ function(c) {
           },
           "refId": "A",
           "expr": "cluster:billing_events_received:rate30m{cluster=~\"$cluster\"}",
-          "legendFormat": "events/s",
+          "legendFormat": "events/s (30m)",
           "range": true,
           "instant": false,
           "editorMode": "code",
@@ -741,6 +852,18 @@ function(c) {
           "refId": "B",
           "expr": "cluster:billing_events_received:rate30m_offset1w{cluster=~\"$cluster\"} * " + lib.g(c.thresholds["IngestionRateDrop"]),
           "legendFormat": c.alertPrefix + "IngestionRateDrop line (" + lib.g(c.thresholds["IngestionRateDrop"]) + " x 1w ago)",
+          "range": true,
+          "instant": false,
+          "editorMode": "code",
+        },
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}",
+          },
+          "refId": "C",
+          "expr": "cluster:billing_events_received:rate10m{cluster=~\"$cluster\"}",
+          "legendFormat": "events/s (10m)",
           "range": true,
           "instant": false,
           "editorMode": "code",
@@ -795,12 +918,7 @@ function(c) {
           "mappings": [],
           "thresholds": {
             "mode": "absolute",
-            "steps": [
-              {
-                "color": "green",
-                "value": null,
-              },
-            ],
+            "steps": lib.steps([{op: "<=", severity: "critical", value: c.thresholds["IngestionStopped"]}]),
           },
           "unit": "cps",
         },
@@ -811,9 +929,9 @@ function(c) {
     },
     {
       "type": "timeseries",
-      "id": 12,
+      "id": 13,
       "title": "Ingestion success rate",
-      "description": "Event ingestion success rate: recorded series `cluster:billing_events_received:success_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "IngestionSuccessRateLow** (critical, team ingestion) when < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + " for 5m: Less than 95% of usage events are ingested successfully. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow)",
+      "description": "Event ingestion success rate: recorded series `cluster:billing_events_received:success_ratio_rate5m`.\n\nAlert **" + c.alertPrefix + "IngestionSuccessRateLow** (critical, team ingestion) when < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + " for 6m: Less than 95% of usage events are ingested successfully. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionsuccessratelow)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",

@@ -401,7 +401,7 @@ function(c) {
       "type": "timeseries",
       "id": 6,
       "title": "Connection pool usage",
-      "description": "Database connection pool usage: recorded series `cluster_pool:billing_db_pool_connections_in_use:ratio`.\n\nAlert **" + c.alertPrefix + "DatabasePoolUsageHigh** (warning, team database) when > " + lib.g(c.thresholds["DatabasePoolUsageHigh"]) + " for 10m: A database connection pool is more than 80% used. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databasepoolusagehigh)",
+      "description": "Database connection pool usage (worst replica): recorded series `cluster_pool:billing_db_pool_connections_in_use:ratio_max_by_instance`.\n\nAlert **" + c.alertPrefix + "DatabasePoolUsageHigh** (warning, team database) when > " + lib.g(c.thresholds["DatabasePoolUsageHigh"]) + " for 10m: A database connection pool is more than 80% used. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "databasepoolusagehigh)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -419,7 +419,7 @@ function(c) {
             "uid": "${datasource}",
           },
           "refId": "A",
-          "expr": "cluster_pool:billing_db_pool_connections_in_use:ratio{cluster=~\"$cluster\"}",
+          "expr": "cluster_pool:billing_db_pool_connections_in_use:ratio_max_by_instance{cluster=~\"$cluster\"}",
           "legendFormat": "{{pool}}",
           "range": true,
           "instant": false,

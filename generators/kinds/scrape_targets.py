@@ -1,0 +1,197 @@
+"""scrape_targets: how many `up` series every scrape job has, per cluster and job, and 0
+for a (cluster, job) that had some within `lookback` and has none now.
+
+`absent(up{job=...})` is true only when a job is gone from EVERY cluster: with several
+clusters on one ruler, one cluster can vanish (its Prometheus agent, its service
+discovery, the cluster itself) and nothing notices. This kind watches every job of
+settings.selectors in every cluster, whatever metric catalogue entries name the job. It
+is cheap: one `count` over the `up` series per evaluation, and `max_over_time` over that
+small recorded series (one per cluster and job), never over raw `up`. A pair never seen
+within the lookback is not watched: `absent: true` on an availability alert covers a job
+that never had series (a new Prometheus with no history).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from generators.durations import format_duration
+from generators.kinds.base import (
+    STALE,
+    ExtraCase,
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    at_cluster,
+    for_text,
+    near_candidates,
+    parse_window,
+    series_key,
+)
+from generators.loader.checker import Checker
+from generators.loader.source import LineMap
+from generators.model import Alert, Indicator, Metric, Spec
+from generators.promql import agg, equal_matchers, on, render_matchers
+from generators.templating import Part, Text, Value
+
+DEFAULT_LOOKBACK = 86400
+MAX_LOOKBACK = 7 * 86400
+INSTANCES = ("replica-0", "replica-1")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScrapeTargetsIndicator(Indicator):
+    kind: ClassVar[str] = "scrape_targets"
+    metric_fields: ClassVar[tuple[str, ...]] = ("metric",)
+    metric: str
+    lookback: int = DEFAULT_LOOKBACK
+
+
+class ScrapeTargets(Kind):
+    name = "scrape_targets"
+    model = ScrapeTargetsIndicator
+    summary = "up series per cluster and scrape job; 0 where a recently seen job vanished"
+    required = ("metric",)
+    optional = ("lookback",)
+    metric_types: ClassVar[dict[str, str]] = {"metric": "gauge"}
+    unit = "count"
+    ops = ("<", "<=")
+    triage = (
+        "Check whether the cluster itself is up (its API, its nodes) and whether its Prometheus "
+        "agent or remote-write still ships samples: a whole cluster missing is either an outage "
+        "there or a monitoring outage, and both leave every other alert for that cluster blind.",
+        "Check service discovery for the job in that cluster (Status -> Targets, Service "
+        "Discovery) and the scrape job's selector (settings.selectors in thresholds.yaml).",
+        "A cluster or job retired on purpose: silence the alert; it resolves by itself once the "
+        "lookback no longer holds its series.",
+    )
+
+    def parse_fields(self, c: Checker, m: LineMap, path: str, fields: dict[str, Any],
+                     metrics: dict[str, Metric]) -> dict[str, Any] | None:
+        lookback = DEFAULT_LOOKBACK
+        if "lookback" in m:
+            lookback = parse_window(c, m, path, "lookback", MAX_LOOKBACK) or 0
+            if not lookback:
+                return None
+        return {"lookback": lookback}
+
+    def job_labels(self, spec: Spec) -> tuple[str, ...]:
+        """Label names of the scrape-job selectors (usually just `job`)."""
+        return tuple(dict.fromkeys(k for pairs in spec.settings.selectors.values() for k, _ in pairs))
+
+    def kept_labels(self, spec: Spec, ind: Indicator) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*spec.settings.aggregation_labels, *ind.by, *self.job_labels(spec))))
+
+    def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
+        return near_candidates(alert.threshold, [float(k) for k in range(len(INSTANCES) + 1)])
+
+    def count_name(self, spec: Spec, ind: Indicator) -> str:
+        return f"{self.level(spec, ind)}:{ind.metric}:count"  # type: ignore[attr-defined]
+
+    def series_name(self, spec: Spec, ind: Indicator) -> str:
+        assert isinstance(ind, ScrapeTargetsIndicator)
+        return f"{self.count_name(spec, ind)}_or_lost{format_duration(ind.lookback)}"
+
+    def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
+        assert isinstance(ind, ScrapeTargetsIndicator)
+        labels = self.kept_labels(spec, ind)
+        jobs = " or ".join(f"{ind.metric}{{{render_matchers(equal_matchers(pairs))}}}"
+                           for _, pairs in sorted(spec.settings.selectors.items()))
+        count = self.count_name(spec, ind)
+        lookback = format_duration(ind.lookback)
+        return [
+            Recording(count, agg("count", labels, jobs)),
+            # a (cluster, job) seen within the lookback and absent now reads 0, not "no data"
+            Recording(self.series_name(spec, ind),
+                      f"{count}\nor {on(labels)}\nmax_over_time({count}[{lookback}]) * 0"),
+        ]
+
+    def describe(self, spec: Spec, alert: Alert) -> list[Part]:
+        lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
+        return [Text(f"{alert.indicator.title}: "), Value("count"),
+                Text(f" series now (the last {lookback} had some)")]
+
+    def detection(self, spec: Spec, alert: Alert) -> str:
+        return (f"Staleness markers remove a vanished target's series at once; {for_text(alert)} later it pages "
+                "(the generated test shows it at the first evaluation after `for`).")
+
+    def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
+        return ("targets that are down but still discovered (up 0 is a series): PlatformTargetDown's job",
+                f"a (cluster, job) without series for longer than {lookback}: retired, or never there "
+                "(absent() on PlatformDown and HealthCheckFailing covers a job never seen)",
+                "one replica of several vanishing: the job is still present there")
+
+    # -- generated tests -------------------------------------------------------------------
+    def fixture_step(self, ind: Indicator) -> int:
+        return 60
+
+    def _up(self, spec: Spec, ind: ScrapeTargetsIndicator, source: str, cluster: str,
+            instance: str) -> tuple[tuple[str, str], ...]:
+        labels = dict(spec.settings.selectors[source])
+        labels.update(at_cluster(spec, cluster))
+        labels["instance"] = instance
+        return series_key(ind.metric, labels)
+
+    def _where(self, spec: Spec, ind: ScrapeTargetsIndicator, source: str, cluster: str) -> dict[str, str]:
+        labels = dict(spec.settings.selectors[source])
+        labels.update(at_cluster(spec, cluster))
+        return {k: v for k, v in labels.items() if k in self.kept_labels(spec, ind)}
+
+    def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
+        ind = alert.indicator
+        assert isinstance(ind, ScrapeTargetsIndicator)
+        source = spec.metrics[ind.metric].source
+        # two replicas, one of them down (up 0 is still a series: PlatformTargetDown's case);
+        # the breach removes both (staleness markers, then nothing), recovery brings them back
+        present = [True] * phases.healthy + [False] * phases.breach + [True] * phases.recovery
+        series: Series = {}
+        for index, instance in enumerate(INSTANCES):
+            up = 1.0 if index == 0 else 0.0
+            series[self._up(spec, ind, source, "cluster-a", instance)] = vanishing(present, up)
+        return series, lambda i: float(len(INSTANCES)) if present[i] else 0.0
+
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        ind = alert.indicator
+        assert isinstance(ind, ScrapeTargetsIndicator)
+        if not alert.threshold.breached_by(0.0) or alert.threshold.breached_by(1.0):
+            return []  # the cases below read "gone" and "one left"
+        step = self.fixture_step(ind)
+        hold = -(-alert.for_seconds // step)
+        lost = 5
+        n = lost + hold + 10
+        present = [True] * lost + [False] * (n - lost)
+        # every job of settings.selectors in two clusters: cluster-b vanishes whole; cluster-a
+        # loses one replica of each job but keeps the other, which is not "missing"
+        series: Series = {}
+        for source in sorted(spec.settings.selectors):
+            series[self._up(spec, ind, source, "cluster-b", INSTANCES[0])] = vanishing(present, 1.0)
+            series[self._up(spec, ind, source, "cluster-b", INSTANCES[1])] = vanishing(present, 1.0)
+            series[self._up(spec, ind, source, "cluster-a", INSTANCES[0])] = [1.0] * n
+            series[self._up(spec, ind, source, "cluster-a", INSTANCES[1])] = vanishing(present, 1.0)
+        missing = [self._where(spec, ind, source, "cluster-b") for source in sorted(spec.settings.selectors)]
+        checks: list[tuple[int, Any, float]] = [(lost - 1, None, 0.0)]
+        if hold:
+            checks.append((lost + hold - 1, None, 0.0))
+        checks.append((lost + hold, missing, 0.0))
+        checks.append((n - 1, missing, 0.0))
+        return [
+            ExtraCase(f"{alert.name}: cluster-b loses every scrape job, cluster-a one replica of each "
+                      "-> fires per job for cluster-b only", series, step, tuple(checks)),
+            ExtraCase(f"{alert.name}: no up series ever (nothing to have lost) -> silent at every evaluation",
+                      {}, step, ((n - 1, None, 0.0),), quiet_throughout=True),
+        ]
+
+
+def vanishing(present: list[bool], value: float) -> list[float | None]:
+    """`value` while present; a staleness marker at each disappearance, then no samples."""
+    out: list[float | None] = []
+    for i, here in enumerate(present):
+        if here:
+            out.append(value)
+        else:
+            out.append(STALE if i > 0 and present[i - 1] else None)
+    return out

@@ -1,0 +1,126 @@
+"""Mutation check: every guard of the rules is proven by a generated test.
+
+Each case strips or weakens one guard in a copy of alerts/billing.rules.yml and runs the
+generated promtool tests of the alerts that rely on it: at least one must go red. A guard
+no test notices is a guard nobody would miss when a refactor drops it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, RULES_PATH, require_tool
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    pattern: str  # regex over the rule file
+    replacement: str
+    # generated test files (alert names) that must each go red; the smallest file suffices
+    # (promtool evaluates the whole rule file at every step, so each file costs seconds)
+    tests: tuple[str, ...]
+
+
+MUTATIONS = (
+    Mutation(
+        "increase: a series is new when absent at one instant W ago (the scrape-gap false page)",
+        r"\((\w+\{[^}]*\}) and \(count_over_time\(\1\[(\w+)\]\) < on \([^)]*\) group_left\n\s*"
+        r"sum_over_time\(up\{[^}]*\}\[\w+\]\)\)\)",
+        r"(\1 unless \1 offset \2)",
+        ("BillingDatabaseConnectionErrors",),
+    ),
+    Mutation(
+        "increase: a counter born with its first failure is not counted",
+        r"\(\w+\{[^}]*\} and \(count_over_time\([^\n]*\n[^\n]*\* 1\n\s*or\n",
+        "(",
+        ("BillingDatabaseConnectionErrors",),
+    ),
+    Mutation(
+        "scrape_targets: a (cluster, job) gone since the last day reads no data instead of 0",
+        r"\n\s*or on \([^)]*\)\n\s*max_over_time\(\w+:up:count\[\w+\]\) \* 0",
+        "",
+        ("BillingScrapeTargetsMissing",),
+    ),
+    Mutation(
+        "ratio: the evidence guard becomes the old volume guard (1 event/s of total traffic)",
+        r"(?m)^(\s*)sum by \(([^)]*)\) \((\w+:\w+:rate\w+)\{[^}]*\}\) \* \d+ >= \d+$",
+        r"\1sum by (\2) (\3) >= 1",
+        ("BillingAPIErrorRateHigh",),
+    ),
+    Mutation(
+        "ratio: no evidence guard (one failure among a handful of events is judged)",
+        r"\n\s*and on \([^)]*\)\n\s*sum by \([^)]*\) \(\w+:\w+:rate\w+\{[^}]*\}\) \* \d+ >= \d+",
+        "",
+        ("BillingAPIErrorRateHigh",),
+    ),
+    Mutation(
+        "availability: the instant share held for `for` instead of the windowed average (flapping)",
+        r"(\w+:\w+:avg)_over_time\w+(\{[^}]*\}) <",
+        r"\1\2 <",
+        ("BillingHealthCheckFailing",),
+    ),
+    Mutation(
+        "gauge_ratio: the fleet's sum instead of the worst replica",
+        r"sum by \(([^)]*), instance\)",
+        r"sum by (\1)",
+        ("BillingDatabasePoolUsageHigh",),
+    ),
+    Mutation(
+        "rate floor: a counter gone while its targets are up is 'no data' again",
+        r"\n\s*or on \([^)]*\)\n\s*\(count by \([^)]*\) \(up\{[^}]*\} == 1\) \* 0\n[^\n]*\n[^\n]*\)",
+        "",
+        ("BillingIngestionStopped",),
+    ),
+    Mutation(
+        "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
+        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
+        r"\g<1>5m",
+        ("BillingAPIErrorRateHigh",),
+    ),
+)
+
+
+def mutate(rules: str, mutation: Mutation) -> str:
+    mutated, count = re.subn(mutation.pattern, mutation.replacement, rules)
+    assert count, f"{mutation.name}: the guard is not in the rules any more; update the mutation"
+    return mutated
+
+
+def run_copies(tmp_path: Path, rules: str, alerts: tuple[str, ...]) -> dict[str, bool]:
+    """Run the generated tests of `alerts` against `rules` in one promtool call; per alert,
+    whether its file passed."""
+    (tmp_path / "alerts" / "tests").mkdir(parents=True)
+    (tmp_path / "alerts" / "billing.rules.yml").write_text(rules)
+    files = []
+    for alert in alerts:
+        copy = tmp_path / "alerts" / "tests" / f"{alert}.test.yml"
+        copy.write_text((ROOT / "alerts" / "tests" / copy.name).read_text())
+        files.append(str(copy))
+    result = subprocess.run([require_tool("promtool"), "test", "rules", *files],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # promtool prints "Unit Testing:  <file>" then SUCCESS or FAILED for each file
+    verdicts = re.findall(r"Unit Testing:\s+(\S+)\s+(SUCCESS|FAILED)", result.stdout)
+    passed = {Path(f).name.removesuffix(".test.yml"): v == "SUCCESS" for f, v in verdicts}
+    assert set(passed) == set(alerts), result.stdout
+    return passed
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.name)
+def test_removing_a_guard_turns_a_generated_test_red(tmp_path: Path, mutation: Mutation) -> None:
+    passed = run_copies(tmp_path, mutate(RULES_PATH.read_text(), mutation), mutation.tests)
+    green = sorted(alert for alert, ok in passed.items() if ok)
+    assert not green, f"still green without the guard ({mutation.name}): {green}"
+
+
+def test_unmutated_copy_passes(tmp_path: Path) -> None:
+    """The harness itself: every file the mutations use is green on the real rules (so a
+    red mutation run means the mutation, not a broken copy)."""
+    alerts = tuple(sorted({alert for m in MUTATIONS for alert in m.tests}))
+    passed = run_copies(tmp_path, RULES_PATH.read_text(), alerts)
+    assert all(passed.values()), passed
