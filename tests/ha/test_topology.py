@@ -24,12 +24,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generators.loader.build import load_spec
 from generators.model import Alert, Spec
 from generators.routing import receivers_for
 from simulator.topology import FAST_LOOKBACK, HATopology
 from tests.conftest import ROOT, SPEC_PATH, require_tool
-from tests.ha import standin
 from tests.ha.conftest import record
 from tests.ha.notifications import Notification, duplicate_alerts, duplicates, notifications
 
@@ -60,12 +58,13 @@ class Story:
         self.killed_replica = ""
 
 
+ABSENCE_ALERT = "BillingScrapeTargetsMissing"  # per (cluster, job) of every scrape job of the spec
+
+
 @pytest.fixture(scope="module")
 def story() -> Iterator[Story]:
     started = time.monotonic()
-    standin_rules = {standin.FILE: standin.scrape_targets_missing_rules(load_spec(SPEC_PATH, "e2e"))}
-    with HATopology(SPEC_PATH, extra_rule_files=standin_rules,
-                    central_flags=FAST_LOOKBACK) as topology:
+    with HATopology(SPEC_PATH, central_flags=FAST_LOOKBACK) as topology:
         record(f"topology up (7 servers, 2 simulators, 6h of backfill) in {time.monotonic() - started:.1f}s")
         topology.wait_until(lambda: all(topology.query(r, expr) for r in topology.central
                                         for c in CLUSTERS for _, expr in _panel_queries(c)),
@@ -146,7 +145,7 @@ def test_every_rule_group_is_healthy_on_both_replicas(story: Story, spec: Spec) 
     for replica in story.topology.central:
         groups = story.topology.api(replica, "/api/v1/rules")["groups"]
         rendered = yaml.safe_load((ROOT / "alerts" / "billing.rules.yml").read_text())["groups"]
-        assert len(groups) == len(rendered) + 1  # + the stand-in group
+        assert len(groups) == len(rendered)
         problems = [(g["name"], r["name"], r.get("lastError")) for g in groups for r in g["rules"]
                     if r["health"] != "ok" or r.get("lastError")]
         assert not problems, (replica, problems)
@@ -311,32 +310,32 @@ def test_stopping_the_us_agent_fires_the_absence_alert_for_us_only(story: Story,
     jobs = sorted(dict(labels)["job"] for labels in spec.settings.selectors.values())
 
     def absence_firing() -> list[dict[str, Any]] | None:
-        alerts = [a for a in topology.rule_alerts(survivor) if a["labels"]["alertname"] == standin.ALERT]
+        alerts = [a for a in topology.rule_alerts(survivor) if a["labels"]["alertname"] == ABSENCE_ALERT]
         firing = [a for a in alerts if a["state"] == "firing"]
         return alerts if sorted(a["labels"]["job"] for a in firing) == jobs else None
 
-    alerts = topology.wait_until(absence_firing, 240, f"{standin.ALERT} for every job of us")
+    alerts = topology.wait_until(absence_firing, 240, f"{ABSENCE_ALERT} for every job of us")
     assert {a["labels"]["cluster"] for a in alerts} == {"us"}
-    record(f"us agent stopped: {standin.ALERT} firing for {jobs} after {time.time() - stopped:.1f}s "
+    record(f"us agent stopped: {ABSENCE_ALERT} firing for {jobs} after {time.time() - stopped:.1f}s "
            f"({FAST_LOOKBACK[0]} + for)")
 
-    model = next(a for a in spec.alerts if a.short_name == "PlatformDown")  # the stand-in's team and severity
+    model = next(a for a in spec.alerts if a.name == ABSENCE_ALERT)
     receivers = receivers_for(spec.routing, spec.teams, model.team, model.severity)
     firsts: dict[str, Notification] = {}
 
     def every_receiver_told_every_job() -> bool:
         for note in notifications(topology)[before:]:
-            if all(note.about(standin.ALERT, "firing", cluster="us", job=job) for job in jobs):
+            if all(note.about(ABSENCE_ALERT, "firing", cluster="us", job=job) for job in jobs):
                 firsts.setdefault(note.receiver, note)
         return set(firsts) >= set(receivers)
 
-    topology.wait_until(every_receiver_told_every_job, 120, f"{standin.ALERT} notifications to {receivers}")
+    topology.wait_until(every_receiver_told_every_job, 120, f"{ABSENCE_ALERT} notifications to {receivers}")
     for receiver, note in sorted(firsts.items()):
-        record(f"us agent stopped, firing: {standin.ALERT} -> {receiver} via {note.alertmanager}: "
+        record(f"us agent stopped, firing: {ABSENCE_ALERT} -> {receiver} via {note.alertmanager}: "
                f"{note.at - stopped:.1f}s")
     _observe(topology)
     notes = notifications(topology)[before:]
-    assert not [n for n in notes if n.about(standin.ALERT, "firing", cluster="eu")]
+    assert not [n for n in notes if n.about(ABSENCE_ALERT, "firing", cluster="eu")]
     assert not duplicates(notes)
     assert not duplicate_alerts(notes)
     per_note = ", ".join(f"{n.receiver}:{len(n.alerts)}" for n in notes)
