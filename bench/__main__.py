@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--rounds", type=int, default=6, help="measured rounds (default: %(default)s)")
     rules.add_argument("--eval", dest="eval_interval", help="override every group's interval, e.g. 30s")
     rules.add_argument("--history", help="history length, e.g. 2h (default: what the rules reach back)")
+    rules.add_argument("--idle", help="CPU baseline without rules, e.g. 60s; 0s skips it (default: 2 scrape "
+                       "intervals)")
     spec = sub.add_parser("spec", help="write an N-times larger spec")
     spec.add_argument("--spec", type=Path, default=Path("thresholds.yaml"))
     spec.add_argument("--times", type=int, required=True)
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds(args.eval_interval)  # a clear error now rather than from Prometheus later
             return run_rules_bench(Options(
                 args.spec, args.rules, args.series, args.replicas, args.warmup, args.rounds, args.eval_interval,
-                seconds(args.history) if args.history else None))
+                seconds(args.history) if args.history else None, seconds(args.idle) if args.idle else None))
         if args.command == "spec":
             print(write_scaled_spec(args.spec, args.times, args.out))
             return 0

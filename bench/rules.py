@@ -30,7 +30,7 @@ import yaml
 
 from bench.feeder import Feeder
 from bench.history import build_installation, openmetrics_lines
-from bench.machine import describe
+from bench.machine import describe, load_average
 from bench.prometheus import Prometheus, binary
 from bench.ruleset import LOOKBACK, OffsetRead, RuleFile, load_rule_file, seconds, with_interval
 
@@ -50,6 +50,7 @@ class Options:
     rounds: int
     eval_interval: str | None
     history: float | None  # seconds, or None: from the rules
+    idle: float | None = None  # seconds of CPU baseline without rules, or None: two scrape intervals
 
 
 @dataclass
@@ -88,7 +89,7 @@ def run_rules_bench(options: Options) -> int:
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="billing-bench-rules-") as tmp:
             results.append((size, _run_size(spec, rule_file, options, size, Path(tmp))))
-        print(f"({size} series: {time.monotonic() - started:.0f} s in all)\n")
+        print(f"({size} series: {time.monotonic() - started:.0f} s in all; load average now {load_average()})\n")
     largest_size, largest = results[-1]
     verdict = "met" if largest <= GOAL_PERCENT_AT_LARGEST else "NOT met"
     print(f"goal: <= {GOAL_PERCENT_AT_LARGEST:g}% of the interval at the largest size ({largest_size} series): "
@@ -129,14 +130,26 @@ def _run_size(spec: dict[str, Any], rule_file: RuleFile, options: Options, size:
               f"{load_seconds:.1f} s ({feeder.samples_written / load_seconds:,.0f}/s); setup so far "
               f"{time.monotonic() - t0:.0f} s")
         feeder.start_live()
+        idle = 2 * step if options.idle is None else options.idle
+        idle_share = _cpu_share(prometheus, feeder, idle) if idle > 0 else None
         _write_config(config, interval_text, rules_copy)  # rules only now: see the module docstring
         prometheus.reload()
         stats, cpu_share = _measure(prometheus, options, feeder)
-        return _report(prometheus, stats, cpu_share, options, backfilled)
+        return _report(prometheus, stats, (idle_share, cpu_share), options, backfilled)
     finally:
         if feeder is not None:
             feeder.stop()
         prometheus.stop()
+
+
+def _cpu_share(prometheus: Prometheus, feeder: Feeder, seconds_: float) -> float:
+    """Prometheus' CPU (cores) over a while without rules: ingesting the live samples, idling."""
+    started, cpu = time.monotonic(), _process_cpu(prometheus.self_metrics())
+    while time.monotonic() - started < seconds_:
+        if feeder.error is not None:
+            raise RuntimeError(f"writing live samples failed: {feeder.error}")
+        time.sleep(1)
+    return (_process_cpu(prometheus.self_metrics()) - cpu) / (time.monotonic() - started)
 
 
 def _history_seconds(rule_file: RuleFile, step: float) -> float:
@@ -246,8 +259,8 @@ def _process_cpu(metrics: str) -> float:
     return float(match.group(1)) if match else math.nan
 
 
-def _report(prometheus: Prometheus, stats: dict[str, GroupStats], cpu_share: float | None, options: Options,
-            backfilled: list[OffsetRead]) -> float:
+def _report(prometheus: Prometheus, stats: dict[str, GroupStats], cpu: tuple[float | None, float | None],
+            options: Options, backfilled: list[OffsetRead]) -> float:
     metrics = prometheus.self_metrics()
     head_series = re.search(r"^prometheus_tsdb_head_series (\S+)$", metrics, re.M)
     raw = prometheus.query_scalar('count({__name__=~"[^:]+", __name__!~"ALERTS.*"})')
@@ -276,9 +289,15 @@ def _report(prometheus: Prometheus, stats: dict[str, GroupStats], cpu_share: flo
     total_metric_ms = statistics.median(total_metric) * 1000
     print(f"{'total per round (median of sums)':<40}{grand * 1000:>10.1f}{total_metric_ms:>13.1f}"
           f"{total_percent:>11.2f}%")
-    if cpu_share is not None:
-        print(f"Prometheus CPU during the rounds: {cpu_share * 100:.1f}% of one core "
-              "(rule evaluation plus ingesting the live samples)")
+    idle_share, cpu_share = cpu
+    if cpu_share is not None and idle_share is not None:
+        interval = statistics.median(s.interval for s in rows)
+        rules_cpu = cpu_share - idle_share
+        print(f"Prometheus CPU: {cpu_share * 100:.1f}% of one core during the rounds, {idle_share * 100:.1f}% before "
+              "the rules were loaded (ingesting the same live samples)")
+        print(f"  rules' CPU = the difference: {rules_cpu * interval * 1000:.0f} CPU ms per {interval:g} s round "
+              f"({rules_cpu * 100:.2f}% of one core); unlike the wall-clock times above, load from other "
+              "processes does not inflate it")
     errors = sorted(e for s in rows for e in s.errors)
     print("rule errors: " + ("; ".join(errors) if errors else "none"))
     return total_percent

@@ -80,7 +80,8 @@ def test_history_is_realistic_on_a_real_prometheus(tmp_path: Path) -> None:
 
 def _bench_rules(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp_path)}  # its temp dirs land here, so the test can see them go
-    return subprocess.Popen([sys.executable, "-m", "bench", "rules", "--series", "300", "--eval", "5s", *extra],
+    return subprocess.Popen([sys.executable, "-m", "bench", "rules", "--series", "300", "--eval", "5s",
+                             "--idle", "0s", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -97,13 +98,13 @@ def _prometheus_pids(tmp_path: Path) -> list[int]:
 
 def test_whole_command_measures_every_group(tmp_path: Path) -> None:
     require_tool("prometheus")
-    process = _bench_rules(tmp_path, "--rounds", "1", "--warmup", "0")
+    process = _bench_rules(tmp_path, "--rounds", "1", "--warmup", "0", "--idle", "2s")
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 0, out
     groups = [g["name"] for g in yaml.safe_load(RULES_PATH.read_text())["groups"]]
     table = [line.split()[0] for line in out.splitlines() if line.split() and line.split()[0] in groups]
     assert sorted(table) == sorted(groups)
-    assert "rule errors: none" in out and "total per round" in out
+    assert "rule errors: none" in out and "total per round" in out and "rules' CPU = the difference" in out
     assert "offset read billing_events_received_total[1800s] offset 604800s: data for 4 series" in out
     assert "loaded: 352 raw series" in out  # 2 replicas x 176: what was generated is what Prometheus holds
     assert list(tmp_path.iterdir()) == [] and _prometheus_pids(tmp_path) == []
@@ -123,6 +124,9 @@ def test_interrupted_command_leaves_no_prometheus_behind(tmp_path: Path, signum:
     deadline = time.monotonic() + 30
     while _prometheus_pids(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _prometheus_pids(tmp_path) == []
+    leftovers = _prometheus_pids(tmp_path)
+    for pid in leftovers:  # started by this test: stop them even when it fails
+        os.kill(pid, signal.SIGKILL)
+    assert leftovers == []
     if signum != signal.SIGKILL:  # a killed process cannot clean up its temp dir
         assert list(tmp_path.iterdir()) == []
