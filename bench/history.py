@@ -49,6 +49,7 @@ class Unit:
     fractions: list[float] = field(default_factory=list)  # histogram: share of observations <= each le
     les: list[str] = field(default_factory=list)  # histogram: the `le` label of each bucket
     mean: float = 0.0
+    gauge_shape: str = "level"  # gauge: level (constant), wander (20..50) or timestamp
 
     def series_names(self) -> list[tuple[str, dict[str, str]]]:
         if self.kind != "histogram":
@@ -129,20 +130,22 @@ def _units_of_target(spec: dict[str, Any], cluster: int, replica: int, rng: rand
             elif unit.kind == "counter":
                 unit.value = rng.uniform(1e3, 1e6)
             else:
-                unit.value = _gauge_level(name, rng)
+                unit.gauge_shape, unit.value = _gauge_shape(name, rng)
             unit.encoded = [encode_labels({"__name__": n, **lbls}) for n, lbls in unit.series_names()]
             units.append(unit)
     return units
 
 
-def _gauge_level(name: str, rng: random.Random) -> float:
+def _gauge_shape(name: str, rng: random.Random) -> tuple[str, float]:
+    if "timestamp" in name:
+        return "timestamp", 0.0
     if name == "up" or "success" in name:
-        return 1.0
+        return "level", 1.0
     if name.endswith("_max"):
-        return 100.0
+        return "level", 100.0
     if "in_progress" in name:
-        return 0.0
-    return rng.uniform(20, 50)
+        return "level", 0.0
+    return "wander", rng.uniform(20, 50)
 
 
 def build_installation(spec: dict[str, Any], target_series: int, replicas: int, seed: int = 1,
@@ -168,11 +171,10 @@ def _advance(unit: Unit, step: float, rng: random.Random, t: float) -> list[floa
         unit.total += observed * unit.mean * rng.uniform(0.9, 1.1)
         count = unit.value
         return [*(math.floor(count * f) for f in unit.fractions[:-1]), count, count, unit.total]
-    if "timestamp" in unit.name:
+    if unit.gauge_shape == "timestamp":
         return [t + 3600]
-    if unit.value in (0.0, 1.0, 100.0):
-        return [unit.value]
-    unit.value = min(50.0, max(20.0, unit.value + rng.uniform(-1, 1)))
+    if unit.gauge_shape == "wander":
+        unit.value = min(50.0, max(20.0, unit.value + rng.uniform(-1, 1)))
     return [unit.value]
 
 
