@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def _run_once(case: Case, scratch: Path, timeout: float, record: bool) -> None:
 
 
 def run_build_bench(spec: Path, sizes: list[int], repeats: int, timeout: float) -> int:
+    started = time.monotonic()
     print(f"make bench: {describe()}")
     print(f"medians of {repeats} interleaved runs after one warm-up pass; timeout {timeout:g} s per run\n")
     with tempfile.TemporaryDirectory(prefix="billing-bench-") as tmp:
@@ -91,7 +93,7 @@ def run_build_bench(spec: Path, sizes: list[int], repeats: int, timeout: float) 
             return 1
     _print_cases(cases, timeout)
     _print_scaling([c for c in cases if c.times is not None], timeout)
-    print(f"\nload average at the end: {load_average()}")
+    print(f"\nload average at the end: {load_average()}; the bench took {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -85,6 +85,7 @@ def run_rules_bench(options: Options) -> int:
     print(f"make bench-rules: {describe()}")
     print(f"rules: {options.rules} ({len(rule_file.groups)} groups); spec: {options.spec}\n")
     results = []
+    bench_started = time.monotonic()
     for size in options.sizes:
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="billing-bench-rules-") as tmp:
@@ -94,6 +95,7 @@ def run_rules_bench(options: Options) -> int:
     verdict = "met" if largest <= GOAL_PERCENT_AT_LARGEST else "NOT met"
     print(f"goal: <= {GOAL_PERCENT_AT_LARGEST:g}% of the interval at the largest size ({largest_size} series): "
           f"{largest:.2f}%, {verdict}")
+    print(f"the bench took {time.monotonic() - bench_started:.0f} s")
     return 0
 
 
