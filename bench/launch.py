@@ -1,4 +1,4 @@
-"""Run a command and print its wall time and peak RSS as one JSON line (stdlib only).
+"""Run a command and print its wall time, CPU time and peak RSS as one JSON line (stdlib only).
 
 Run as `python -I -S launch.py TIMEOUT CMD...` by measure.py. Why a launcher: Linux counts
 the memory a child shared with its parent before exec in the child's ru_maxrss, so a child
@@ -33,8 +33,9 @@ def main() -> None:
     _, status, usage = os.wait4(pid, 0)  # retried by Python after a handler runs (PEP 475)
     elapsed = time.perf_counter() - started
     signal.setitimer(signal.ITIMER_REAL, 0)
-    print(json.dumps({"seconds": elapsed, "max_rss_kb": usage.ru_maxrss,
-                      "returncode": os.waitstatus_to_exitcode(status), "timed_out": timed_out}))
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                      "max_rss_kb": usage.ru_maxrss, "returncode": os.waitstatus_to_exitcode(status),
+                      "timed_out": timed_out}))
 
 
 main()

@@ -1,4 +1,4 @@
-"""Run one child process and measure it: wall time, exit status and its own peak RSS.
+"""Run one child process and measure it: wall and CPU time, exit status and its own peak RSS.
 
 The measurement is done by launch.py, a tiny intermediate process (see there why); it
 kills the child at the timeout, so a build that does not finish is reported as a timeout
@@ -20,6 +20,7 @@ LAUNCHER = Path(__file__).with_name("launch.py")
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system: what other processes' load does not inflate
     max_rss_kb: int
     returncode: int
     timed_out: bool
@@ -38,8 +39,8 @@ def run_measured(args: list[str], timeout: float, cwd: Path | None = None) -> Ru
     if process.returncode != 0:
         raise RuntimeError(f"launcher failed for {args[:3]}: {err.decode(errors='replace')[-2000:]}")
     result = json.loads(out)
-    return Run(result["seconds"], result["max_rss_kb"], result["returncode"], result["timed_out"],
-               err.decode(errors="replace")[-2000:])
+    return Run(result["seconds"], result["cpu_seconds"], result["max_rss_kb"], result["returncode"],
+               result["timed_out"], err.decode(errors="replace")[-2000:])
 
 
 def median(values: list[float]) -> float:
