@@ -113,8 +113,8 @@ def _print_cases(cases: list[Case], timeout: float) -> None:
           f"{'peak RSS MB':>13}{'wall/bare':>11}{'CPU/bare':>10}")
     for case in cases:
         sizes = [str(case.sizes.get(k, "-")) for k in ("alerts", "indicators", "panels")]
-        if case.timed_out:
-            spread, cpu, ratios = ("", ""), "", ("", "")
+        if case.timed_out:  # the killed run's CPU so far
+            spread, cpu, ratios = ("", ""), f">= {case.runs[0].cpu_seconds:.1f}", ("", "")
         else:
             spread = (f"{min(case.seconds):.3f}", f"{max(case.seconds):.3f}")
             cpu = f"{case.cpu_median:.3f}"
@@ -151,7 +151,7 @@ def _print_scaling(sized: list[Case], timeout: float) -> None:
             slopes.append((slope, cpu_slope, case.timed_out))
             marginal = f"{bound}{slope * 1000:.2f}"
             marginal_cpu = "" if cpu_slope is None else f"{cpu_slope * 1000:.2f}"
-        cpu = "" if case.timed_out else f"{case.cpu_median:.3f}"
+        cpu = f">= {case.runs[0].cpu_seconds:.1f}" if case.timed_out else f"{case.cpu_median:.3f}"
         print(f"{case.times}x{'':<{7 - len(str(case.times))}}{alerts:>7}{_fmt_seconds(case, timeout):>18}{cpu:>8}"
               f"{bound + format(seconds / alerts * 1000, '.1f'):>14}{marginal:>13}{marginal_cpu:>17}")
         previous = case
@@ -159,8 +159,11 @@ def _print_scaling(sized: list[Case], timeout: float) -> None:
         (first, first_cpu, _), (last, last_cpu, bound) = slopes[0], slopes[-1]
         cpu_ratio = "" if first_cpu is None or last_cpu is None or first_cpu <= 0 else \
             f" ({last_cpu / first_cpu:.2f} on CPU)"
-        print(f"linearity ratio (last marginal / first marginal; 1.0 = linear): "
-              f"{'> ' if bound else ''}{last / first:.2f}{cpu_ratio}")
+        if bound and last / first <= 1:  # "more than x" with x <= 1 says nothing about linearity
+            print("linearity ratio: unknown, the largest size timed out (raise TIMEOUT)")
+        else:
+            print(f"linearity ratio (last marginal / first marginal; 1.0 = linear): "
+                  f"{'> ' if bound else ''}{last / first:.2f}{cpu_ratio}")
     largest = sized[-1]
     verdict = "NOT met" if largest.timed_out or largest.median > GOAL_LARGEST_SECONDS else "met"
     print(f"goal: {largest.times}x build <= {GOAL_LARGEST_SECONDS:g} s: {_fmt_seconds(largest, timeout)} s, {verdict}")
