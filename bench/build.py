@@ -147,23 +147,22 @@ def _print_scaling(sized: list[Case], timeout: float) -> None:
         if previous is not None and not previous.timed_out and alerts > previous.sizes["alerts"]:
             extra = alerts - previous.sizes["alerts"]
             slope = (seconds - previous.median) / extra
-            cpu_slope = None if case.timed_out else (case.cpu_median - previous.cpu_median) / extra
+            cpu = case.runs[0].cpu_seconds if case.timed_out else case.cpu_median  # killed: CPU so far
+            cpu_slope = (cpu - previous.cpu_median) / extra
             slopes.append((slope, cpu_slope, case.timed_out))
             marginal = f"{bound}{slope * 1000:.2f}"
-            marginal_cpu = "" if cpu_slope is None else f"{cpu_slope * 1000:.2f}"
+            marginal_cpu = f"{bound}{cpu_slope * 1000:.2f}"
         cpu = f">= {case.runs[0].cpu_seconds:.1f}" if case.timed_out else f"{case.cpu_median:.3f}"
         print(f"{case.times}x{'':<{7 - len(str(case.times))}}{alerts:>7}{_fmt_seconds(case, timeout):>18}{cpu:>8}"
               f"{bound + format(seconds / alerts * 1000, '.1f'):>14}{marginal:>13}{marginal_cpu:>17}")
         previous = case
-    if len(slopes) >= 2 and slopes[0][0] > 0:
+    if len(slopes) >= 2 and slopes[0][0] > 0 and slopes[0][1] > 0:
         (first, first_cpu, _), (last, last_cpu, bound) = slopes[0], slopes[-1]
-        cpu_ratio = "" if first_cpu is None or last_cpu is None or first_cpu <= 0 else \
-            f" ({last_cpu / first_cpu:.2f} on CPU)"
-        if bound and last / first <= 1:  # "more than x" with x <= 1 says nothing about linearity
-            print("linearity ratio: unknown, the largest size timed out (raise TIMEOUT)")
-        else:
-            print(f"linearity ratio (last marginal / first marginal; 1.0 = linear): "
-                  f"{'> ' if bound else ''}{last / first:.2f}{cpu_ratio}")
+        ratios = [f"{'> ' if bound else ''}{r:.2f} {what}" for r, what in
+                  ((last / first, "wall"), (last_cpu / first_cpu, "CPU")) if not (bound and r <= 1)]
+        # a lower bound <= 1 (from a timed-out run) says nothing about linearity
+        print("linearity ratio (last marginal / first marginal; 1.0 = linear): "
+              + (", ".join(ratios) if ratios else "unknown, the largest size timed out (raise TIMEOUT)"))
     largest = sized[-1]
     verdict = "NOT met" if largest.timed_out or largest.median > GOAL_LARGEST_SECONDS else "met"
     print(f"goal: {largest.times}x build <= {GOAL_LARGEST_SECONDS:g} s: {_fmt_seconds(largest, timeout)} s, {verdict}")
