@@ -9,7 +9,7 @@ SPEC    ?= thresholds.yaml
 STAMP   := $(VENV)/.installed
 
 .PHONY: build test test-e2e test-crash test-ha test-backtest bench-backtest check lint tools clean import demo \
-	demo-ha fuzz
+	demo-ha fuzz bench bench-rules
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ check: $(STAMP)
 	$(PY) -m generators check --spec $(SPEC)
 
 lint: $(STAMP) tools
-	$(PY) -m ruff check generators simulator tests
+	$(PY) -m ruff check generators simulator tests bench
 	promtool check rules --lint=all --lint-fatal alerts/*.rules.yml
 
 # promtool/amtool/jsonnet from the distribution when missing (Debian: prometheus 2.42,
@@ -88,6 +88,18 @@ demo: $(STAMP) tools
 demo-ha: $(STAMP) tools
 	$(PY) -m simulator demo-ha $(if $(INCIDENT),--incident $(INCIDENT) --after $(or $(AFTER),20)) \
 	  $(if $(DURATION),--duration $(DURATION))
+
+# Benchmarks (issue 8), not part of `make test`. Build time against the bare imports, builds
+# of specs SIZES times larger (timeout per run), peak memory:  make bench SIZES="1 10 100"
+bench: $(STAMP)
+	$(PY) -m bench build --spec $(SPEC) $(if $(SIZES),--sizes $(SIZES)) $(if $(REPEATS),--repeats $(REPEATS)) \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+# Rule evaluation cost on a real Prometheus over generated history of about SERIES series:
+#   make bench-rules SERIES="20000 100000" RULES=alerts/billing.rules.yml EVAL=30s ROUNDS=6
+bench-rules: $(STAMP) tools
+	$(PY) -m bench rules --spec $(SPEC) $(if $(RULES),--rules $(RULES)) $(if $(SERIES),--series $(SERIES)) \
+	  $(if $(EVAL),--eval $(EVAL)) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(WARMUP),--warmup $(WARMUP))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,47 @@
+"""Run one child process and measure it: wall and CPU time, exit status and its own peak RSS.
+
+The measurement is done by launch.py, a tiny intermediate process (see there why); it
+kills the child at the timeout, so a build that does not finish is reported as a timeout
+instead of hanging the benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+LAUNCHER = Path(__file__).with_name("launch.py")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + system: what other processes' load does not inflate
+    max_rss_kb: int
+    returncode: int
+    timed_out: bool
+    stderr: str
+
+
+def run_measured(args: list[str], timeout: float, cwd: Path | None = None) -> Run:
+    process = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCHER), str(timeout), *args],
+                               cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = process.communicate()
+    except BaseException:  # Ctrl-C: the launcher kills its child on SIGTERM
+        process.terminate()
+        process.wait()
+        raise
+    if process.returncode != 0:
+        raise RuntimeError(f"launcher failed for {args[:3]}: {err.decode(errors='replace')[-2000:]}")
+    result = json.loads(out)
+    return Run(result["seconds"], result["cpu_seconds"], result["max_rss_kb"], result["returncode"],
+               result["timed_out"], err.decode(errors="replace")[-2000:])
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
