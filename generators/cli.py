@@ -8,12 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from generators.backtest import command as backtest
+from generators.backtest import arguments as backtest_arguments
 from generators.console import emit
-from generators.grafana_import import REQUEST_DEADLINE, run_import
 from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import render_all
 from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_outputs
+
+
+IMPORT_DEADLINE = 30.0  # generators.grafana_import.REQUEST_DEADLINE (tests/test_import.py checks they agree)
 
 
 def _seconds(text: str) -> float:
@@ -43,9 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--folder-title", default="Billing", help="title if the folder is created")
     imp.add_argument("--insecure", action="store_true",
                      help="allow plain http to a host other than this machine (the token travels in clear text)")
-    imp.add_argument("--timeout", type=_seconds, default=REQUEST_DEADLINE, metavar="SECONDS",
+    imp.add_argument("--timeout", type=_seconds, default=IMPORT_DEADLINE, metavar="SECONDS",
                      help="deadline of each request, connect to last byte (default: %(default)g)")
-    backtest.add_parser(sub)
+    backtest_arguments.add_parser(sub)
     return parser
 
 
@@ -57,9 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "import":
+            from generators.grafana_import import run_import  # http.client and ssl: only for this command
+
             return run_import(Path(args.dashboards), args.folder_uid, args.folder_title,
                               insecure=args.insecure, deadline=args.timeout)
         if args.command == "backtest":
+            from generators.backtest import command as backtest  # only this command pays for its imports
+
             return backtest.run(args)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         return _build_or_check(args)

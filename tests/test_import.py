@@ -493,3 +493,9 @@ def test_https_goes_through_the_proxy_as_a_tunnel_that_never_sees_the_token() ->
     assert seen and seen[0].startswith(b"CONNECT grafana.example.com:443 HTTP/1.")
     assert b"authorization" not in seen[0].lower()
     assert "cannot reach Grafana at https://grafana.example.com:443" in result.stdout
+
+
+def test_the_cli_default_deadline_is_the_import_default() -> None:
+    from generators import cli, grafana_import
+
+    assert cli.IMPORT_DEADLINE == grafana_import.REQUEST_DEADLINE
