@@ -109,7 +109,7 @@ def _print_cases(cases: list[Case], timeout: float) -> None:
     bare, bare_cpu = cases[0].median, cases[0].cpu_median
     print("wall = elapsed seconds (what the goals are about); CPU = user + system seconds of the process, "
           "which load\nfrom other processes inflates far less than wall time\n")
-    print(f"{'case':<24}{'alerts':>7}{'indic.':>7}{'panels':>7}{'wall s':>18}{'min':>7}{'max':>7}{'CPU s':>8}"
+    print(f"{'case':<24}{'alerts':>7}{'indic.':>7}{'panels':>7}{'wall s':>18}{'min':>9}{'max':>9}{'CPU s':>8}"
           f"{'peak RSS MB':>13}{'wall/bare':>11}{'CPU/bare':>10}")
     for case in cases:
         sizes = [str(case.sizes.get(k, "-")) for k in ("alerts", "indicators", "panels")]
@@ -121,7 +121,7 @@ def _print_cases(cases: list[Case], timeout: float) -> None:
             ratios = (f"{case.median / bare:.2f}x", f"{case.cpu_median / bare_cpu:.2f}x")
         rss = f"{'>= ' if case.timed_out else ''}{case.peak_mb:.1f}"
         print(f"{case.label:<24}{sizes[0]:>7}{sizes[1]:>7}{sizes[2]:>7}{_fmt_seconds(case, timeout):>18}"
-              f"{spread[0]:>7}{spread[1]:>7}{cpu:>8}{rss:>13}{ratios[0]:>11}{ratios[1]:>10}")
+              f"{spread[0]:>9}{spread[1]:>9}{cpu:>8}{rss:>13}{ratios[0]:>11}{ratios[1]:>10}")
     build = cases[1]
     if not build.timed_out:
         ratio = build.median / bare

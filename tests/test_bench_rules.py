@@ -80,7 +80,7 @@ def test_history_is_realistic_on_a_real_prometheus(tmp_path: Path) -> None:
 
 def _bench_rules(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp_path)}  # its temp dirs land here, so the test can see them go
-    return subprocess.Popen([sys.executable, "-m", "bench", "rules", "--series", "300", "--eval", "5s",
+    return subprocess.Popen([sys.executable, "-m", "bench", "rules", "--series", "300", "--eval", "2s",
                              "--idle", "0s", *extra],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -98,7 +98,7 @@ def _prometheus_pids(tmp_path: Path) -> list[int]:
 
 def test_whole_command_measures_every_group(tmp_path: Path) -> None:
     require_tool("prometheus")
-    process = _bench_rules(tmp_path, "--rounds", "1", "--warmup", "0", "--idle", "2s")
+    process = _bench_rules(tmp_path, "--rounds", "1", "--warmup", "0", "--idle", "1s")
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 0, out
     groups = [g["name"] for g in yaml.safe_load(RULES_PATH.read_text())["groups"]]
