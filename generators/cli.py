@@ -14,7 +14,6 @@ from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import render_all
 from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_outputs
 
-
 IMPORT_DEADLINE = 30.0  # generators.grafana_import.REQUEST_DEADLINE (tests/test_import.py checks they agree)
 
 
