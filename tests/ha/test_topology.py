@@ -77,8 +77,11 @@ def story() -> Iterator[Story]:
 
 
 def _incident_alerts(spec: Spec) -> list[Alert]:
-    """platform_down fails the platform scrape and the health check probe."""
-    return [a for a in spec.alerts if a.short_name in ("PlatformDown", "HealthCheckFailing")]
+    """platform_down fails the platform scrape and the health check probe; what PlatformDown
+    inhibits (HealthCheckFailing: one incident, one page) fires but is never notified."""
+    firing = [a for a in spec.alerts if a.short_name in ("PlatformDown", "HealthCheckFailing")]
+    inhibited = {name for a in firing for name in a.inhibits}
+    return [a for a in firing if a.name not in inhibited]
 
 
 def _observe(topology: HATopology) -> None:
