@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generators.yamlout import dump_yaml
+from generators.yamlout import GENERATED_HEADER, dump_yaml
 
 if TYPE_CHECKING:
     from generators.model import Spec
@@ -320,8 +320,6 @@ def render_deployment_files(deployment: Deployment | None) -> dict[str, str]:
     Alertmanager cluster flags of every peer (the spec's `deployment` section)."""
     if deployment is None:
         return {}
-    from generators.yamlout import GENERATED_HEADER
-
     files = {}
     for cluster in deployment.clusters:
         header = (f"{GENERATED_HEADER}# The agent of cluster {cluster.name}: prometheus {' '.join(AGENT_FLAGS)} "

@@ -423,10 +423,6 @@ def rate_at(values: list[float | None], i: int, w: int, step: int) -> float | No
     return (values[i] - values[i - w]) / (w * step)  # type: ignore[operator]
 
 
-def window_text(seconds: int) -> str:
-    return format_duration(seconds)
-
-
 def for_text(alert: Alert) -> str:
     return f"`for` {format_duration(alert.for_seconds)}" if alert.for_seconds else "it fires at once (no `for`)"
 
