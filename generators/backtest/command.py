@@ -12,11 +12,12 @@ from generators.backtest.client import PrometheusClient, QueryError
 from generators.backtest.compare import compare
 from generators.backtest.coverage import CoverageError
 from generators.backtest.engine import Engine
+from generators.backtest.phase import resolve_phases
 from generators.backtest.promql_text import Untranslatable
 from generators.backtest.report import RunInfo, render_json, render_markdown, render_text
 from generators.backtest.routing import RoutingError
 from generators.backtest.rulefile import RuleFileError
-from generators.backtest.run import PlanError, backtest, prepare
+from generators.backtest.run import PlanError, backtest, group_intervals, prepare
 from generators.backtest.source import SourceError, rendered_outputs
 from generators.backtest.timeutil import TimeInputError, parse_duration, parse_instant
 
@@ -62,10 +63,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             raise UsageError("--concurrency must be at least 1")
         token = os.environ.get(args.token_env) or None
         client = PrometheusClient(args.url, token, _headers(args.header), timeout)
-        prepared = [prepare(rendered_outputs(args.spec, args.profile), step, args.alert)]
+        rendered = [rendered_outputs(args.spec, args.profile)]
         if args.baseline_spec:
-            baseline = rendered_outputs(args.baseline_spec, args.baseline_profile or args.profile)
-            prepared.insert(0, prepare(baseline, step, args.alert, require_known=False))
+            rendered.insert(0, rendered_outputs(args.baseline_spec, args.baseline_profile or args.profile))
+        intervals = {name: i for r in rendered for name, i in group_intervals(r).items()}
+        phases = resolve_phases(client, intervals, args.rule_file)
+        prepared = [prepare(r, step, args.alert, require_known=r is rendered[-1], phases=phases) for r in rendered]
         engine = Engine(client, args.concurrency, None if args.quiet else err)
         results, warnings = backtest(engine, prepared, start, end, args.allow_partial_history)
     except SourceError as exc:
