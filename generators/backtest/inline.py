@@ -21,6 +21,8 @@ of a recorded name is replaced by the parenthesised recording expression, recurs
 - an instant read of a recorded series of another group (another phase or interval) reads
   that group's latest evaluation: `last_over_time(inner[interval - 1ms:interval])`, placed
   like the subquery above;
+- a recording the server already evaluates with the same expression keeps its first
+  sample (deployed.py): subquery points before it are dropped, as the live series has none;
 - `absent(rec{job="x"})` keeps the labels absent() takes from the selector's matchers.
 
 What cannot be translated faithfully (a self-referential recording, `@` on a recorded
@@ -38,7 +40,7 @@ from typing import Any
 
 import promql_parser as pp
 
-from generators.backtest.promql_text import Printer, Untranslatable, offset_text, parse, quote, seconds
+from generators.backtest.promql_text import Printer, Untranslatable, number, offset_text, parse, quote, seconds
 from generators.backtest.rulefile import RecordingRule
 from generators.backtest.timeutil import format_duration
 
@@ -106,12 +108,15 @@ def filter_by_matchers(text: str, matchers: list[pp.Matcher]) -> str:
 
 
 class Inliner(Printer):
-    def __init__(self, recordings: Iterable[RecordingRule], phases: dict[str, float] | None = None) -> None:
-        """`phases`: group name -> evaluation phase in seconds (0 for groups not in it)."""
+    def __init__(self, recordings: Iterable[RecordingRule], phases: dict[str, float] | None = None,
+                 since: dict[str, float] | None = None) -> None:
+        """`phases`: group name -> evaluation phase in seconds (0 for groups not in it); `since`:
+        recorded name -> its first sample on the server (deployed.py), when inside the period."""
         self.by_name: dict[str, list[RecordingRule]] = {}
         for rule in recordings:
             self.by_name.setdefault(rule.record, []).append(rule)
         self.phases = phases or {}
+        self.since = since or {}
         self._stack: list[str] = []
         self._used: set[str] = set()
         self._parsed: dict[str, Any] = {}
@@ -174,6 +179,8 @@ class Inliner(Printer):
                 break
             inner_shift = _ms(inner_shift + math.ceil(self._deficit / ctx.interval - 1e-9) * ctx.interval)
         self._deficit = outer_deficit
+        if name in self.since:  # the server recorded nothing before: neither do the subquery's points
+            inner = f"({inner} and on() (vector(time()) >= {number(_ms(self.since[name] + inner_shift) - 0.0005)}))"
         offset = _ms(seconds(node.offset) + shift - inner_shift)
         if offset < 0:
             self._deficit = max(self._deficit, -offset)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generators.backtest.client import PrometheusClient
+from generators.backtest.deployed import Deployed
 
 _P1, _P2, _P3 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
 _P4, _P5 = 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5
@@ -77,31 +77,16 @@ class Phases:
     sources: dict[str, str]  # group name -> where the phase came from, for the report
 
 
-def _deployed(client: PrometheusClient) -> dict[str, tuple[str, float]]:
-    """Group name -> (rule file, interval) of the groups the server evaluates, if it says."""
-    data = client.status("/api/v1/rules")
-    out: dict[str, tuple[str, float]] = {}
-    groups = data.get("groups") if isinstance(data, dict) else None
-    for group in groups if isinstance(groups, list) else []:
-        if not isinstance(group, dict):
-            continue
-        name, file, interval = group.get("name"), group.get("file"), group.get("interval")
-        if isinstance(name, str) and isinstance(file, str) and isinstance(interval, (int, float)) and interval > 0:
-            out.setdefault(name, (file, float(interval)))
-    return out
-
-
-def resolve_phases(client: PrometheusClient | None, groups: dict[str, float], rule_file: str | None) -> Phases:
-    """Phases of `groups` (name -> interval): the server's deployed group of the same name and
-    interval, else the given rule file path (where Prometheus will load the rules from), else 0."""
-    deployed = _deployed(client) if client is not None and rule_file is None else {}
+def resolve_phases(deployed: Deployed, groups: dict[str, float], rule_file: str | None) -> Phases:
+    """Phases of `groups` (name -> interval): from the given rule file path (where Prometheus will
+    load the rules from), else the server's deployed group of the same name and interval, else 0."""
     by_group, sources = {}, {}
     for name, interval in sorted(groups.items()):
         file, source = None, "phase 0: not deployed on the server; pass --rule-file for the phase it will get"
         if rule_file is not None:
             file, source = rule_file, f"--rule-file {rule_file}"
-        elif name in deployed and abs(deployed[name][1] - interval) < 1e-9:
-            file, source = deployed[name][0], f"deployed on the server from {deployed[name][0]}"
+        elif name in deployed.groups and abs(deployed.groups[name][1] - interval) < 1e-9:
+            file, source = deployed.groups[name][0], f"deployed on the server from {deployed.groups[name][0]}"
         by_group[name] = group_phase(file, name, interval) if file is not None else 0.0
         sources[name] = source
     return Phases(by_group, sources)

@@ -153,3 +153,9 @@ def test_a_recording_of_another_group_is_read_at_its_latest_evaluation() -> None
     result = Inliner(rules, {"other": 10.0}).inline("a > 1", "t", 0.0, 30.0)
     assert result.shift == 50
     assert result.text == "last_over_time((rate(x[5m] offset 50s))[59s999ms:1m]) > 1"
+
+
+def test_a_recording_the_server_began_inside_the_period_has_no_points_before() -> None:
+    inliner = Inliner(_rules(("a", "rate(x[5m])", {})), {"g": 0.0}, since={"a": 1000.0})
+    result = inliner.inline("max_over_time(a[10m])", "t", 0, 30)
+    assert result.text == "max_over_time(((rate(x[5m])) and on() (vector(time()) >= 999.9995))[10m:30s])"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from generators.backtest.deployed import Deployed
 from generators.backtest.phase import group_phase, resolve_phases, xxhash64
 
 
@@ -21,6 +22,6 @@ def test_phase_is_within_the_interval_to_the_ms_and_depends_on_file_and_name() -
 
 
 def test_without_a_server_or_rule_file_every_group_is_at_phase_zero_and_says_why() -> None:
-    phases = resolve_phases(None, {"g": 30.0}, None)
+    phases = resolve_phases(Deployed(), {"g": 30.0}, None)
     assert phases.by_group == {"g": 0.0} and "not deployed" in phases.sources["g"]
-    assert resolve_phases(None, {"g": 30.0}, "/a.yml").by_group == {"g": group_phase("/a.yml", "g", 30.0)}
+    assert resolve_phases(Deployed(), {"g": 30.0}, "/a.yml").by_group == {"g": group_phase("/a.yml", "g", 30.0)}
