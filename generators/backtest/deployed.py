@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from generators.backtest.client import PrometheusClient
-from generators.backtest.promql_text import Printer, Untranslatable, parse
+from generators.backtest.promql_text import Printer, Untranslatable, parse, quote
 from generators.backtest.rulefile import RecordingRule
 
 
@@ -70,7 +70,8 @@ def recorded_since(client: PrometheusClient, deployed: Deployed, recordings: lis
         # the earliest sample's timestamp: at each subquery point (one per interval) timestamp()
         # returns the latest sample, so the first point after the first sample returns it
         window = max(rule.interval, math.ceil((end - start) / rule.interval) * rule.interval)
-        query = f"min(min_over_time(timestamp({name})[{int(window * 1000)}ms:{int(rule.interval * 1000)}ms]))"
+        selector = "{__name__=" + quote(name) + "}"
+        query = f"min(min_over_time(timestamp({selector})[{int(window * 1000)}ms:{int(rule.interval * 1000)}ms]))"
         result = client.query_range(query, end, end, rule.interval, f"the first sample of {name}")
         first = float(result[0]["values"][0][1]) if result and result[0]["values"] else None
         if first is not None and first > start:
