@@ -51,8 +51,7 @@ test-ha: $(STAMP) tools
 	$(PY) -m pytest -q -m ha tests/ha
 
 
-# backtests on simulated history in a real Prometheus, and the live cross-check (minutes). Three of
-# them still expect the rules before issue 9 (windowed availability, IngestionStopped): open work.
+# backtests on simulated history in a real Prometheus, and the live cross-check (minutes)
 test-backtest: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
 
