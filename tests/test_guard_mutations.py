@@ -78,6 +78,12 @@ MUTATIONS = (
         ("BillingIngestionStopped",),
     ),
     Mutation(
+        "quantile: bucket rates summed across clusters (a slow cluster diluted by a fast one)",
+        r"sum by \(cluster, le\) \(rate\(",
+        r"sum by (le) (rate(",
+        ("BillingIngestionLatencyHigh",),
+    ),
+    Mutation(
         "rate: the drop's baseline is the 1w offset alone (last week's one-off spike pages)",
         r"\((\w+:\w+:rate\w+) / on \(([^)]*)\) \1_min_offset(\d+\w)_\w+\)",
         r"(\1 / on (\2) \1_offset\3)",
