@@ -22,7 +22,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PlatformDown",
-            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0",
+            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d])",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -95,7 +95,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "HealthCheckFailing",
-            "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0",
+            "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d])",
             "for": "2m",
             "labels": {
               "severity": "critical",

@@ -78,6 +78,19 @@ MUTATIONS = (
         ("BillingIngestionStopped",),
     ),
     Mutation(
+        "availability absent: a cluster whose targets all vanished is not 'down' (only absent() everywhere is)",
+        r"\n\s*or on \([^)]*\)\n\s*max_over_time\((\w+:\w+:avg)\{[^}]*\}\[\w+\]\) \* 0\n\s*unless on \([^)]*\)"
+        r"\n\s*\1\{[^}]*\}",
+        "",
+        ("BillingPlatformDown",),
+    ),
+    Mutation(
+        "availability absent: the cluster-less absent() fires beside the per-cluster alerts",
+        r"\n\s*unless on \(\)\n\s*max_over_time\(\w+:\w+:avg\{[^}]*\}\[\w+\]\)",
+        "",
+        ("BillingPlatformDown",),
+    ),
+    Mutation(
         "quantile: bucket rates summed across clusters (a slow cluster diluted by a fast one)",
         r"sum by \(cluster, le\) \(rate\(",
         r"sum by (le) (rate(",

@@ -214,6 +214,13 @@ class Kind(ABC):
         """The start of the alert's description (where and threshold follow)."""
         return [Text(f"{alert.indicator.title} is "), Value(self.alert_unit(alert))]
 
+    def inhibits_absence_watch(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        """Labels on which the alert makes the absence watch's alert (a kind with
+        `absence_watch`) redundant, so Alertmanager inhibits it; () when it does not."""
+        return ()
+
+    absence_watch: ClassVar[bool] = False  # the kind's alerts watch scrape jobs vanishing
+
     # -- runbook -----------------------------------------------------------------------------
     def detection(self, spec: Spec, alert: Alert) -> str:
         """How soon a clear breach pages, for the runbook."""
