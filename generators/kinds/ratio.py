@@ -268,11 +268,19 @@ class Ratio(Kind):
         # 3. two clusters with two replicas each: in cluster-b replica-0 fails everything and
         # replica-1 is healthy (50% for the cluster); cluster-a, 10x the traffic and healthy,
         # neither dilutes nor joins it; a failed scrape of cluster-a replica-1 changes nothing
+        # cluster-b replica-0's failing series is born with the incident (a never-seen label
+        # value, as a new error code appears); cluster-a replica-0 restarts (counter reset)
         per = float(EVENTS_PER_STEP)
         series = self._replica(spec, ind, "cluster-b", "replica-0", [0.0] * start + [per] * (n - start),
                                [per] * start + [0.0] * (n - start))
+        born = series_key(ind.metric, self._labels(spec, ind, "cluster-b", "replica-0")[0])
+        series[born][:start] = [None] * start
         series.update(self._replica(spec, ind, "cluster-b", "replica-1", [0.0] * n, [per] * n))
-        series.update(self._replica(spec, ind, "cluster-a", "replica-0", [0.0] * n, [10 * per] * n))
+        restarted = self._replica(spec, ind, "cluster-a", "replica-0", [0.0] * n, [10 * per] * n)
+        for values in restarted.values():
+            before = values[start + 2]
+            values[start + 3:] = [v - before for v in values[start + 3:]]  # type: ignore[operator]
+        series.update(restarted)
         gap = self._replica(spec, ind, "cluster-a", "replica-1", [0.0] * n, [10 * per] * n)
         for values in gap.values():
             values[start + 1] = STALE
@@ -292,8 +300,9 @@ class Ratio(Kind):
         if alert.threshold.breached_by(half):
             checks = [(start - 1, None, 0.0), (start + w + hold, where_b, half)]
             cases.append(ExtraCase(
-                f"{alert.name}: one of two replicas failing in cluster-b, cluster-a healthy at 10x the "
-                "traffic -> fires for cluster-b only", series, step, tuple(checks)))
+                f"{alert.name}: one of two replicas failing in cluster-b (its failing series born with the "
+                "incident), cluster-a healthy at 10x the traffic with a failed scrape and a restart (counter "
+                "reset) -> fires for cluster-b only", series, step, tuple(checks)))
         return cases
 
 
