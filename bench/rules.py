@@ -194,10 +194,12 @@ def _backfill_long_offsets(spec: dict[str, Any], rule_file: RuleFile, options: O
         return []
     # an installation of the same shape, reduced to the metrics read that long ago
     units = build_installation(spec, size, options.replicas, seed=3, only=wanted).units
-    offset = max(r.offset_seconds for r in long_reads)
-    reach = max(r.reach for r in long_reads) - offset
-    start = now - offset - reach - 2 * step
-    times = [start - start % step + i * step for i in range(int((reach + budget) // step) + 3)]
+    # one slice per distinct offset (a drop alert may read 1w and 2w ago), oldest first
+    times: list[float] = []
+    for offset in sorted({r.offset_seconds for r in long_reads}, reverse=True):
+        reach = max(r.reach for r in long_reads if r.offset_seconds == offset) - offset
+        start = now - offset - reach - 2 * step
+        times += [start - start % step + i * step for i in range(int((reach + budget) // step) + 3)]
     source = root / "week-ago.om"
     started = time.monotonic()
     with source.open("w") as out:

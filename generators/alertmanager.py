@@ -78,6 +78,17 @@ def render_inhibit_rules(spec: Spec) -> list[dict[str, Any]]:
                 "target_matchers": [_alternatives(list(alert.inhibits))],
                 "equal": equal,
             })
+    # an alert that already pages "this job has no targets in this cluster" silences the
+    # absence watch's alert for the same (cluster, job): one incident, one page
+    watches = [a.name for a in spec.alerts if kind_of(a).absence_watch]
+    for alert in spec.alerts:
+        labels = kind_of(alert).inhibits_absence_watch(spec, alert)
+        if labels and watches:
+            rules.append({
+                "source_matchers": [_alternatives([alert.name])],
+                "target_matchers": [_alternatives(watches)],
+                "equal": list(labels),
+            })
     for ind in spec.indicators.values():
         alerts = spec.alerts_of(ind)
         critical = [a.name for a in alerts if a.severity == "critical"]

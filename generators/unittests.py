@@ -205,18 +205,21 @@ def render_extra_case(spec: Spec, alert: Alert, case: ExtraCase) -> dict[str, An
     }
     if case.quiet_throughout:
         last = max(i for i, _, _ in case.checks)
-        test["promql_expr_test"] = [quiet_check(alert, case.quiet_from, last, case.step, case.pending_ok)]
+        test["promql_expr_test"] = [quiet_check(alert, case.quiet_from, last, case.step, case.pending_ok, where)
+                                    for where in case.quiet_where or ({},)]
     return test
 
 
-def quiet_check(alert: Alert, first: int, last: int, step: int, pending_ok: bool = False) -> dict[str, Any]:
+def quiet_check(alert: Alert, first: int, last: int, step: int, pending_ok: bool = False,
+                where: dict[str, str] | None = None) -> dict[str, Any]:
     """ALERTS holds a sample at every evaluation where the alert was pending or firing:
     none from `first` to `last` proves it stayed quiet at every evaluation, not only at checks
-    (the range is closed at both ends)."""
+    (the range is closed at both ends). `where` narrows it to one label set."""
     span = (last - first) * step if first else (last + 1) * step
     state = ', alertstate="firing"' if pending_ok else ""
+    labels = "".join(f", {k}={quote(v)}" for k, v in sorted((where or {}).items()))
     return {
-        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"{state}}}[{format_duration(span)}])',
+        "expr": f'count_over_time(ALERTS{{alertname="{alert.name}"{state}{labels}}}[{format_duration(span)}])',
         "eval_time": _at(last, step),
         "exp_samples": [],
     }

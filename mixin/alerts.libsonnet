@@ -22,7 +22,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PlatformDown",
-            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0",
+            "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d])",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -95,7 +95,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "HealthCheckFailing",
-            "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0",
+            "expr": "cluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d])",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -259,16 +259,24 @@ local lib = import 'lib/format.libsonnet';
             "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[30m] offset 1w))",
           },
           {
+            "record": "cluster:billing_events_received:rate30m_offset2w",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[30m] offset 2w))",
+          },
+          {
+            "record": "cluster:billing_events_received:rate30m_min_offset1w_2w",
+            "expr": "min by (cluster) (\nlabel_replace(cluster:billing_events_received:rate30m_offset1w, \"baseline\", \"1w\", \"\", \"\")\nor\nlabel_replace(cluster:billing_events_received:rate30m_offset2w, \"baseline\", \"2w\", \"\", \"\")\n)\nand on (cluster)\ncluster:billing_events_received:rate30m_offset1w\nand on (cluster)\ncluster:billing_events_received:rate30m_offset2w",
+          },
+          {
             "alert": c.alertPrefix + "IngestionRateDrop",
-            "expr": "(cluster:billing_events_received:rate30m / on (cluster) cluster:billing_events_received:rate30m_offset1w) < " + lib.g(c.thresholds["IngestionRateDrop"]) + "\nand on (cluster)\ncluster:billing_events_received:rate30m_offset1w >= 1",
+            "expr": "(cluster:billing_events_received:rate30m / on (cluster) cluster:billing_events_received:rate30m_min_offset1w_2w) < " + lib.g(c.thresholds["IngestionRateDrop"]) + "\nand on (cluster)\ncluster:billing_events_received:rate30m_min_offset1w_2w >= 1",
             "for": "15m",
             "labels": {
               "severity": "warning",
               "team": "ingestion",
             },
             "annotations": {
-              "summary": "Usage events arrive at less than half the rate of the same time last week.",
-              "description": "Events ingested per second is at {{ $value | humanizePercentage }} of the rate 1w earlier (both over 30m){{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionRateDrop"]) + " threshold.",
+              "summary": "Usage events arrive at less than half the usual rate for this time of the week.",
+              "description": "Events ingested per second is at {{ $value | humanizePercentage }} of the lower of the rates 1w and 2w earlier (each over 30m){{ with $labels.cluster }} in cluster {{ . }}{{ end }}, below the " + lib.value("ratio", c.thresholds["IngestionRateDrop"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "ingestionratedrop",
               "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=12",
             },

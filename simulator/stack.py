@@ -3,8 +3,8 @@
 Rules and the Alertmanager config are rendered from thresholds.yaml with a spec profile
 (`e2e` shortens `for`, intervals and group waits). History is backfilled with
 `promtool tsdb create-blocks-from openmetrics`: the last 3 hours (`history_hours`; with
-one process restart in it) and two thirds of that around the same time a week ago, the
-baseline of the drop alert. Every receiver of the generated Alertmanager config is pointed at the webhook sink
+one process restart in it) and two thirds of that around the same time one and two weeks
+ago, the baselines of the drop alert. Every receiver of the generated Alertmanager config is pointed at the webhook sink
 under its own path, so the real routing tree decides who is notified. `Stack` is a
 context manager: servers are stopped and the temp dir removed even when a test fails; the
 servers also die with this process when it is killed (simulator.processes), and a killed
@@ -48,6 +48,7 @@ from simulator.server import SimulatorServer
 __all__ = ["ManagedProcess", "Stack", "WebhookSink", "binary", "free_port", "receivers_to_sink", "target_labels"]
 
 WEEK = 7 * 86400
+BASELINE_WEEKS = (1, 2)  # thresholds.yaml: ingestion_rate.baseline_offsets [1w, 2w]
 HISTORY_HOURS = 3.0
 HISTORY_STEP = 30
 TEMP_PREFIX = "billing-e2e-"
@@ -178,11 +179,13 @@ class Stack:
         promtool = binary("promtool")
         data = root / "data"
         span = self.history_seconds
-        # the drop alert's baseline: the same hours a week ago (a third of the span either side)
-        week_ago = PlatformSimulator(now - WEEK - span / 3, "healthy", seed=11)
+        # the drop alert's baselines: the same hours one and two weeks ago (the lower of the
+        # two is the baseline; a third of the span either side)
+        slices = [(f"{weeks}w-ago", PlatformSimulator(now - weeks * WEEK - span / 3, "healthy", seed=10 + weeks),
+                   now - weeks * WEEK - span / 3, now - weeks * WEEK + span / 3, None) for weeks in BASELINE_WEEKS]
         recent = self.simulator
         for name, sim, start, end, restart_at in (
-            ("week-ago", week_ago, now - WEEK - span / 3, now - WEEK + span / 3, None),
+            *slices,
             ("recent", recent, now - span, now - HISTORY_STEP, now - span / 2),
         ):
             history = History(self.target_labels)

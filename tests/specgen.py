@@ -93,8 +93,8 @@ def indicator_options(draw: Draw, spec: dict[str, Any]) -> None:
         ind["aggregation"] = draw(st.sampled_from(["max", "min", "avg", "sum"]))
     if ind.get("kind") == "gauge":
         ind["unit"] = draw(st.sampled_from(["ratio", "seconds", "percent", "per_second", "count", "bytes"]))
-    if "baseline_offset" in ind:
-        ind["baseline_offset"] = draw(st.sampled_from(["1d", "1w", "2w"]))
+    if "baseline_offsets" in ind:
+        ind["baseline_offsets"] = draw(st.sampled_from([["1d"], ["1w"], ["1d", "1w"], ["1w", "2w"]]))
 
 
 def intervals(draw: Draw, spec: dict[str, Any]) -> None:

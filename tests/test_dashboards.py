@@ -182,7 +182,7 @@ def test_panel_thresholds_are_the_alert_thresholds(spec: Spec, alert_rules: list
     for alert in spec.alerts:
         rule = next(r for r in alert_rules if r["alert"] == alert.name)
         _, panel = _panel_by_url(rule["annotations"]["dashboard_url"])
-        if alert.indicator.kind == "rate" and alert.indicator.baseline_offset:
+        if alert.indicator.kind == "rate" and alert.indicator.baseline_offsets:
             # drop alerts compare with a baseline: the panel draws threshold x baseline
             line = [t for t in panel["targets"] if t["expr"].endswith(f"* {alert.threshold.value:g}")]
             assert line and "_offset" in line[0]["expr"].split("{")[0], panel["targets"]

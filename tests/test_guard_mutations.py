@@ -78,6 +78,37 @@ MUTATIONS = (
         ("BillingIngestionStopped",),
     ),
     Mutation(
+        "availability absent: a cluster whose targets all vanished is not 'down' (only absent() everywhere is)",
+        r"\n\s*or on \([^)]*\)\n\s*max_over_time\((\w+:\w+:avg)\{[^}]*\}\[\w+\]\) \* 0\n\s*unless on \([^)]*\)"
+        r"\n\s*\1\{[^}]*\}",
+        "",
+        ("BillingPlatformDown",),
+    ),
+    Mutation(
+        "availability absent: the cluster-less absent() fires beside the per-cluster alerts",
+        r"\n\s*unless on \(\)\n\s*max_over_time\(\w+:\w+:avg\{[^}]*\}\[\w+\]\)",
+        "",
+        ("BillingPlatformDown",),
+    ),
+    Mutation(
+        "quantile: bucket rates summed across clusters (a slow cluster diluted by a fast one)",
+        r"sum by \(cluster, le\) \(rate\(",
+        r"sum by (le) (rate(",
+        ("BillingIngestionLatencyHigh",),
+    ),
+    Mutation(
+        "rate: the drop's baseline is the 1w offset alone (last week's one-off spike pages)",
+        r"\((\w+:\w+:rate\w+) / on \(([^)]*)\) \1_min_offset(\d+\w)_\w+\)",
+        r"(\1 / on (\2) \1_offset\3)",
+        ("BillingIngestionRateDrop",),
+    ),
+    Mutation(
+        "rate: the lowest of the offsets that have data (one week of history is a baseline)",
+        r"(?m)(\n\s*and on \([^)]*\)\n\s*\w+:\w+:rate\d+\w_offset\w+$)+",
+        "",
+        ("BillingIngestionRateDrop",),
+    ),
+    Mutation(
         "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
         r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
         r"\g<1>5m",

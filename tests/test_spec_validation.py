@@ -226,3 +226,26 @@ def test_errors_name_the_alert_where_it_is_written(tmp_path: Path) -> None:
     names = [a["name"] for a in yaml.safe_load(text)["alerts"]]
     index = names.index("PaymentLatencyHigh")
     assert any(f"alerts[{index}] (PaymentLatencyHigh).threshold.value" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("new,message", [
+    ("baseline_offsets: [1w, 1w]", "listed twice"),
+    ("baseline_offsets: []", "give 1 to 4 offsets"),
+    ("baseline_offsets: [1w, soon]", "'soon' is not a duration"),
+    ("baseline_offsets: [1w, 5w]", "from 1s to 4w"),
+    ("baseline_offsets: 1w", "expected list"),
+    ("baseline_offsets: [1w, 2w]\n    baseline_offset: 1w", "not both"),
+])
+def test_bad_baseline_offsets_are_refused(tmp_path: Path, new: str, message: str) -> None:
+    errors = _errors(_spec_with("baseline_offsets: [1w, 2w]", new), tmp_path)
+    assert any("indicators.ingestion_rate.baseline_offset" in e and message in e for e in errors), errors
+
+
+def test_one_baseline_offset_is_still_a_baseline(tmp_path: Path) -> None:
+    """`baseline_offset: 1w` (one offset, the former form) loads as baseline_offsets: [1w]."""
+    from generators.loader.build import load_spec
+
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(_spec_with("baseline_offsets: [1w, 2w]", "baseline_offset: 1w"))
+    ind = load_spec(path).indicators["ingestion_rate"]
+    assert ind.baseline_offsets == (604800,)  # type: ignore[attr-defined]

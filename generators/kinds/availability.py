@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from generators.durations import format_duration
 from generators.kinds.base import (
+    STALE,
     ExtraCase,
     Kind,
     Phases,
@@ -34,10 +35,13 @@ from generators.kinds.base import (
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Matcher, Metric, Spec
-from generators.promql import agg, equal_matchers, selector, series_selector
+from generators.promql import agg, equal_matchers, on, selector, series_selector
 from generators.templating import Part, Text
 
 DEFAULT_INSTANCES = ("target-0",)
+# a (cluster, job) whose targets all vanished counts as "0% up" for this long, then only
+# absent() (no cluster) and the scrape-target watch's own lookback remain
+LOST_LOOKBACK = 86400
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,17 +147,35 @@ class Availability(Kind):
         else:
             out.append("flapping: each good sample resets `for` (a windowed alert on the same indicator sees it)")
         if alert.absent:
-            out.append("nothing: no series at all fires too (the job gone, or never there)")
+            out.append(f"nothing: no series fires too, per cluster when the cluster had the job within "
+                       f"{format_duration(LOST_LOOKBACK)}, else once without a cluster (never there, or gone longer)")
         else:
             out.append("the series vanishing (ScrapeTargetsMissing sees a job vanish in a cluster)")
         return tuple(out)
 
     def alert_expr(self, spec: Spec, alert: Alert) -> str:
         expr = super().alert_expr(spec, alert)
-        if alert.absent:
-            # absent() is 1; `* 0` makes the value read as "0% of targets up", which is true.
-            expr += f"\nor\nabsent({selector(spec, alert.indicator.metric)}) * 0"  # type: ignore[attr-defined]
-        return expr
+        if not alert.absent:
+            return expr
+        # Gone per cluster: a (cluster, job) whose targets all vanished reads 0% up (its
+        # recorded share was there within LOST_LOOKBACK), so the alert carries the cluster
+        # and inhibits that cluster's consequences. absent() alone is true only when the
+        # job is gone from every cluster, and carries no cluster; it stays for a job never
+        # seen in the lookback (or gone longer), and only then.
+        ind = alert.indicator
+        kept = on(self.kept_labels(spec, ind))
+        instant = series_selector(self.series_name(spec, ind), self.series_matchers(spec, ind))
+        seen = f"max_over_time({instant}[{format_duration(LOST_LOOKBACK)}])"
+        # absent() is 1; `* 0` makes the value read as "0% of targets up", which is true.
+        return (f"{expr}\nor {kept}\n{seen} * 0\nunless {kept}\n{instant}\n"
+                f"or\nabsent({selector(spec, ind.metric)}) * 0\nunless on ()\n{seen}")  # type: ignore[attr-defined]
+
+    def inhibits_absence_watch(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        """With `absent`, the alert already says "no targets of this job in this cluster":
+        the scrape-target watch's alert for the same (cluster, job) is the same incident."""
+        if not alert.absent:
+            return ()
+        return self.kept_labels(spec, alert.indicator)
 
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator
@@ -200,7 +222,40 @@ class Availability(Kind):
             checks.append((hold - 1, None, 0.0))
         checks.append((hold + 1, labels, 0.0))
         name = f"{alert.name}: no {alert.indicator.metric} series at all -> fires"  # type: ignore[attr-defined]
-        return [*cases, ExtraCase(name, {}, step, tuple(checks))]
+        return [*cases, ExtraCase(name, {}, step, tuple(checks)), *self._lost_cluster_cases(spec, alert)]
+
+    def _lost_cluster_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        """With `absent`: every target of cluster-b vanishes (stale, then nothing) while
+        cluster-a stays up; the alert fires for cluster-b with its labels (so Alertmanager
+        can inhibit that cluster's consequences), never without a cluster."""
+        if not spec.settings.aggregation_labels:
+            return []
+        ind = alert.indicator
+        step = self.fixture_step(ind)
+        hold = -(-alert.for_seconds // step)
+        n = hold + 12
+        gone = 5
+        labels = base_labels(spec, ind, ind.metric)  # type: ignore[attr-defined]
+        series: Series = {}
+        for instance in self.instances(spec, ind):
+            a = {**labels, **at_cluster(spec, "cluster-a"), "instance": instance}
+            b = {**labels, **at_cluster(spec, "cluster-b"), "instance": instance}
+            series[series_key(ind.metric, a)] = [1.0] * n  # type: ignore[attr-defined]
+            series[series_key(ind.metric, b)] = [1.0] * gone + [STALE] + [None] * (n - gone - 1)  # type: ignore[attr-defined]
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in {**labels, **at_cluster(spec, "cluster-b")}.items() if k in kept}
+        checks: list[tuple[int, Any, float]] = [(gone - 1, None, 0.0), (gone + hold + 1, where, 0.0)]
+        cases = [ExtraCase(f"{alert.name}: every target of cluster-b vanishes, cluster-a up -> fires for cluster-b "
+                           "only (with its cluster, not as a cluster-less absent())", series, step, tuple(checks))]
+        # then cluster-a goes too: the job is gone everywhere, each cluster fires on its own
+        # and absent() (no cluster) stays out, or it would be a page nothing inhibits
+        everywhere = {key: [1.0] * gone + [STALE] + [None] * (n - gone - 1) for key in series}
+        both = [{k: v for k, v in {**labels, **at_cluster(spec, c)}.items() if k in kept}
+                for c in ("cluster-a", "cluster-b")]
+        cases.append(ExtraCase(f"{alert.name}: every target of both clusters vanishes -> fires once per cluster, "
+                               "never without a cluster", everywhere, step,
+                               ((gone - 1, None, 0.0), (gone + hold + 1, both, 0.0))))
+        return cases
 
     def _windowed_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
         ind = alert.indicator

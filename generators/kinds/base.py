@@ -100,6 +100,9 @@ class ExtraCase:
     quiet_throughout: bool = False
     quiet_from: int = 0  # first sample index of that assertion (a rate needs two samples)
     pending_ok: bool = False  # only "never firing" (a blip may make the alert pending, never page)
+    # with quiet_throughout: only alerts with these labels must stay quiet (one check per
+    # label set; others in the same case may fire); empty: the alert as a whole
+    quiet_where: tuple[dict[str, str], ...] = ()
 
 
 class InfeasibleThreshold(ValueError):
@@ -210,6 +213,13 @@ class Kind(ABC):
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         """The start of the alert's description (where and threshold follow)."""
         return [Text(f"{alert.indicator.title} is "), Value(self.alert_unit(alert))]
+
+    def inhibits_absence_watch(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
+        """Labels on which the alert makes the absence watch's alert (a kind with
+        `absence_watch`) redundant, so Alertmanager inhibits it; () when it does not."""
+        return ()
+
+    absence_watch: ClassVar[bool] = False  # the kind's alerts watch scrape jobs vanishing
 
     # -- runbook -----------------------------------------------------------------------------
     def detection(self, spec: Spec, alert: Alert) -> str:
@@ -347,9 +357,15 @@ def threshold_text(t: Threshold) -> str:
 
 # -- fixture helpers ----------------------------------------------------------------------------
 def fixture_step(windows: tuple[int, ...], long_history: bool = False) -> int:
-    """Seconds between samples: the largest that divides every window (5m when a week of
-    history must be laid out, which keeps promtool fast)."""
-    for step in ((300,) if long_history else ()) + (60, 30, 15, 10, 5, 1):
+    """Seconds between samples: the largest that divides every window. When weeks of
+    history must be laid out, up to 15m as long as each window still spans two steps
+    (three samples; rate() needs its two ends): promtool evaluates the whole rule file at
+    every step, so a 2-week history at 5m costs about a minute, at 15m a third of it."""
+    if long_history:
+        for step in (900, 600, 300):
+            if all(w % step == 0 and w >= 2 * step for w in windows):
+                return step
+    for step in (60, 30, 15, 10, 5, 1):
         if all(w % step == 0 for w in windows):
             return step
     return 1

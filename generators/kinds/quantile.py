@@ -13,12 +13,15 @@ from typing import Any, ClassVar
 
 from generators import naming
 from generators.kinds.base import (
+    STALE,
+    ExtraCase,
     InfeasibleThreshold,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    at_cluster,
     base_labels,
     counter,
     parse_window,
@@ -169,6 +172,57 @@ class Quantile(Kind):
             return histogram_quantile(q, rates)  # type: ignore[arg-type]
 
         return series, value_at
+
+    def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
+        """Two clusters of two replicas: in cluster-b one replica turns slow (its buckets are
+        summed with its fast twin's, never averaged as quantiles); cluster-a, fast at 10x the
+        traffic, neither dilutes nor joins it, and its failed scrape (stale markers) and
+        counter reset (a restart) change nothing."""
+        ind = alert.indicator
+        assert isinstance(ind, QuantileIndicator) and alert.quantile is not None
+        bounds = [*spec.metrics[ind.metric].buckets, math.inf]
+        k = bounds.index(alert.threshold.value)
+        step = self.fixture_step(ind)
+        w = ind.window // step
+        hold = -(-alert.for_seconds // step)
+        n = 2 * w + hold + 8
+        start = w + 2
+        per_step = 100
+        series: Series = {}
+
+        def replica(cluster: str, instance: str, chosen: list[int], scale: int) -> list[list[float | None]]:
+            labels = {**base_labels(spec, ind, ind.metric), **at_cluster(spec, cluster), "instance": instance}
+            out: list[list[float | None]] = []
+            for index, bound in enumerate(bounds):
+                values = counter([per_step * scale if c <= index else 0 for c in chosen])
+                series[series_key(f"{ind.metric}_bucket", {**labels, "le": _le(bound)})] = values
+                out.append(values)
+            return out
+
+        slow = replica("cluster-b", "replica-0", [k] * start + [k + 1] * (n - start), 1)
+        fast = replica("cluster-b", "replica-1", [k] * n, 1)
+        for values in replica("cluster-a", "replica-0", [k] * n, 10):
+            values[start + 1] = STALE
+        for values in replica("cluster-a", "replica-1", [k] * n, 10):
+            reset = values[start + 2]
+            values[start + 2:] = [v - reset + per_step * 10 if v else v for v in values[start + 2:]]  # type: ignore[operator]
+
+        def value_at(i: int) -> float | None:
+            rates = [(bound, rate_at(a, i, w, step) + rate_at(b, i, w, step))  # type: ignore[operator]
+                     for bound, a, b in zip(bounds, slow, fast, strict=True)]
+            return histogram_quantile(alert.quantile, rates)  # type: ignore[arg-type]
+
+        check = start + w + hold
+        value = value_at(check)
+        if value is None or not alert.threshold.breached_by(value) or alert.threshold.breached_by(value_at(start - 1)):
+            return []  # the slow bucket is +Inf: the quantile stops at the threshold (claim only what holds)
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in {**base_labels(spec, ind, ind.metric), **at_cluster(spec, "cluster-b")}.items()
+                 if k in kept}
+        where.update(self.alert_labels(alert))
+        return [ExtraCase(f"{alert.name}: one of two replicas slow in cluster-b, cluster-a fast at 10x the traffic "
+                          "with a failed scrape and a counter reset -> fires for cluster-b only",
+                          series, step, ((start - 1, None, 0.0), (check, where, value)))]
 
     def dashboard_matchers(self, spec: Spec, ind: Indicator) -> tuple[Matcher, ...]:
         return ()

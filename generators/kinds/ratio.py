@@ -96,16 +96,19 @@ class Ratio(Kind):
     def windows(self, ind: Indicator) -> dict[str, int]:
         return {"window": ind.window}  # type: ignore[attr-defined]
 
-    def blip_problem(self, alert: Alert) -> str | None:
-        """Why a blip (BLIP_SECONDS of BLIP_SHARE failures) would page, or None: `for` must
-        outlast the time a blip keeps the window over the line. Checked on the production
-        spec by tests/test_blips.py (profiles shorten `for` on purpose)."""
-        over = blip_over_line(alert)
-        if over and over >= alert.for_seconds:
+    def blip_problem(self, alert: Alert, step: int) -> str | None:
+        """Why a blip (BLIP_SECONDS of BLIP_SHARE failures) would page when the rules run
+        every `step` seconds, or None: `for` must outlast the time the blip keeps the alert
+        active. Checked on the production spec at its evaluation interval by
+        tests/test_blips.py (profiles shorten `for` on purpose); the generated blip case
+        asks the same model at the fixture's step."""
+        held = blip_held(alert, step)
+        if held is not None and held >= alert.for_seconds:
             return (f"a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures keeps the "
-                    f"{format_duration(alert.indicator.window)} ratio over the line for about "  # type: ignore[attr-defined]
-                    f"{format_duration(round(over))}, not shorter than for {format_duration(alert.for_seconds)}: "
-                    f"it would page; make `for` longer than {format_duration(round(over))} or the threshold looser")
+                    f"{format_duration(alert.indicator.window)} ratio over the line for {format_duration(held)} "  # type: ignore[attr-defined]
+                    f"of evaluations {format_duration(step)} apart, not shorter than for "
+                    f"{format_duration(alert.for_seconds)}: it would page; make `for` longer than "
+                    f"{format_duration(held)} or the threshold looser")
         return None
 
     def sample_values(self, spec: Spec, alert: Alert) -> tuple[float, float]:
@@ -265,11 +268,19 @@ class Ratio(Kind):
         # 3. two clusters with two replicas each: in cluster-b replica-0 fails everything and
         # replica-1 is healthy (50% for the cluster); cluster-a, 10x the traffic and healthy,
         # neither dilutes nor joins it; a failed scrape of cluster-a replica-1 changes nothing
+        # cluster-b replica-0's failing series is born with the incident (a never-seen label
+        # value, as a new error code appears); cluster-a replica-0 restarts (counter reset)
         per = float(EVENTS_PER_STEP)
         series = self._replica(spec, ind, "cluster-b", "replica-0", [0.0] * start + [per] * (n - start),
                                [per] * start + [0.0] * (n - start))
+        born = series_key(ind.metric, self._labels(spec, ind, "cluster-b", "replica-0")[0])
+        series[born][:start] = [None] * start
         series.update(self._replica(spec, ind, "cluster-b", "replica-1", [0.0] * n, [per] * n))
-        series.update(self._replica(spec, ind, "cluster-a", "replica-0", [0.0] * n, [10 * per] * n))
+        restarted = self._replica(spec, ind, "cluster-a", "replica-0", [0.0] * n, [10 * per] * n)
+        for values in restarted.values():
+            before = values[start + 2]
+            values[start + 3:] = [v - before for v in values[start + 3:]]  # type: ignore[operator]
+        series.update(restarted)
         gap = self._replica(spec, ind, "cluster-a", "replica-1", [0.0] * n, [10 * per] * n)
         for values in gap.values():
             values[start + 1] = STALE
@@ -278,7 +289,8 @@ class Ratio(Kind):
         # claimed where it does: a spec may choose a short `for`, e.g. the e2e profile)
         blip_steps = max(1, BLIP_SECONDS // step)
         blip = [0.0] * start + [per * BLIP_SHARE] * blip_steps + [0.0] * (n - start - blip_steps)
-        if _blip_silent(alert, ind, step, per):
+        held = blip_held(alert, step)
+        if held is None or held < alert.for_seconds:
             cases.append(ExtraCase(
                 f"{alert.name}: a {format_duration(BLIP_SECONDS)} blip of {BLIP_SHARE:.0%} failures -> silent at "
                 "every evaluation",
@@ -288,8 +300,9 @@ class Ratio(Kind):
         if alert.threshold.breached_by(half):
             checks = [(start - 1, None, 0.0), (start + w + hold, where_b, half)]
             cases.append(ExtraCase(
-                f"{alert.name}: one of two replicas failing in cluster-b, cluster-a healthy at 10x the "
-                "traffic -> fires for cluster-b only", series, step, tuple(checks)))
+                f"{alert.name}: one of two replicas failing in cluster-b (its failing series born with the "
+                "incident), cluster-a healthy at 10x the traffic with a failed scrape and a restart (counter "
+                "reset) -> fires for cluster-b only", series, step, tuple(checks)))
         return cases
 
 
@@ -299,20 +312,27 @@ BLIP_SECONDS = 120
 BLIP_SHARE = 0.3
 
 
-def blip_over_line(alert: Alert) -> float:
-    """Seconds a blip keeps the window's failure share over the threshold, on steady
-    traffic without other failures (0 when never). The window holds `overlap` seconds of
-    the blip; it is over the line while overlap x BLIP_SHARE / window > threshold."""
+def blip_held(alert: Alert, step: int) -> int | None:
+    """The one model of a blip: BLIP_SECONDS of BLIP_SHARE failures on steady traffic,
+    sampled and evaluated every `step` seconds as the rules are (the window's failures over
+    its events at each evaluation). Seconds from the first to the last evaluation where the
+    alert is active (what `for` must exceed), or None when it never is."""
     ind = alert.indicator
     assert isinstance(ind, RatioIndicator)
-    to_error = _to_error(ind)
-    if not alert.threshold.breached_by(to_error(1.0)):
-        return 0.0  # only "more failures is bad" alerts can be paged by a failure blip
-    needed = to_error(alert.threshold.value) * ind.window / BLIP_SHARE
-    blip = min(BLIP_SECONDS, ind.window)
-    if blip <= needed:
-        return 0.0
-    return ind.window + BLIP_SECONDS - 2 * needed
+    w = ind.window // step
+    blip_steps = max(1, BLIP_SECONDS // step)
+    per = 1.0  # events per sample; the share does not depend on it
+    errors = [per * BLIP_SHARE] * blip_steps + [0.0] * (w + 2)
+    active = []
+    for i in range(len(errors)):
+        share = sum(errors[max(0, i - w + 1):i + 1]) / (w * per)
+        value = share if ind.measure == "error_ratio" else 1 - share
+        if alert.threshold.breached_by(round(value, 9)):
+            active.append(i)
+    if not active:
+        return None
+    # the failure share only rises then falls: the active evaluations are one run
+    return (active[-1] - active[0]) * step
 
 
 def _to_error(ind: RatioIndicator) -> Any:
@@ -369,19 +389,3 @@ def parse_min_rate(c: Checker, m: LineMap, path: str) -> dict[str, Any] | None:
     value = c.number(m, "min_rate", path, check=lambda v: None if 0 <= v <= 1e6
                      else "must be between 0 and 1000000 events/s")
     return None if value is None else {"min_rate": value}
-
-
-def _blip_silent(alert: Alert, ind: RatioIndicator, step: int, per: float) -> bool:
-    """Whether the blip case stays silent, evaluated as the rules are: the window's error
-    share at every evaluation, active while breached, firing once active for `for`."""
-    w = ind.window // step
-    blip_steps = max(1, BLIP_SECONDS // step)
-    errors = [per * BLIP_SHARE] * blip_steps + [0.0] * (w + 2)
-    held, longest = 0, 0
-    for i in range(len(errors)):
-        in_window = sum(errors[max(0, i - w + 1):i + 1])
-        share = in_window / (w * per)
-        value = share if ind.measure == "error_ratio" else 1 - share
-        held = held + 1 if alert.threshold.breached_by(value) else 0
-        longest = max(longest, held)
-    return longest == 0 or (longest - 1) * step < alert.for_seconds

@@ -52,6 +52,7 @@ class ScrapeTargetsIndicator(Indicator):
 
 class ScrapeTargets(Kind):
     name = "scrape_targets"
+    absence_watch = True
     model = ScrapeTargetsIndicator
     summary = "up series per cluster and scrape job; 0 where a recently seen job vanished"
     required = ("metric",)
