@@ -61,7 +61,7 @@ def _walk_keys(value: Any, path: str = "") -> list[tuple[str, Any]]:
 
 
 def test_three_dashboards_exist() -> None:
-    assert [p.name for p in DASHBOARD_FILES] == ["financial.json", "overview.json", "performance.json"]
+    assert [p.name for p in DASHBOARD_FILES] == ["financial.json", "overview.json", "performance.json", "slos.json"]
 
 
 @pytest.mark.parametrize("name,dashboard", _dashboards(), ids=[p.name for p in DASHBOARD_FILES])
@@ -196,7 +196,7 @@ def test_panel_thresholds_are_the_alert_thresholds(spec: Spec, alert_rules: list
 
 def test_uids_are_stable_and_panel_ids_unique(spec: Spec) -> None:
     uids = [d["uid"] for _, d in _dashboards()]
-    assert uids == ["billing-financial", "billing-overview", "billing-performance"]
+    assert uids == ["billing-financial", "billing-overview", "billing-performance", "billing-slos"]
     for name, dashboard in _dashboards():
         ids = [p["id"] for p in dashboard["panels"]]
         assert len(ids) == len(set(ids)), name

@@ -241,7 +241,7 @@ def test_import_uploads_every_dashboard_with_the_request_grafana_expects(grafana
     assert result.returncode == 0, result.stdout + result.stderr
     posts = [r for r in grafana.requests if r["path"] == "/api/dashboards/db"]
     assert sorted(p["body"]["dashboard"]["uid"] for p in posts) == [
-        "billing-financial", "billing-overview", "billing-performance"]
+        "billing-financial", "billing-overview", "billing-performance", "billing-slos"]
     for post in posts:
         assert post["method"] == "POST"
         assert post["headers"]["Authorization"] == f"Bearer {TOKEN}"
@@ -249,8 +249,8 @@ def test_import_uploads_every_dashboard_with_the_request_grafana_expects(grafana
         local = json.loads((ROOT / "dashboards" / f"{post['body']['dashboard']['uid'].split('-')[1]}.json").read_text())
         assert post["body"]["dashboard"] == local
     assert ("POST", "/api/folders") in [(r["method"], r["path"]) for r in grafana.requests]
-    assert result.stdout.count("imported as") == 3
-    assert "3 of 3 dashboards imported" in result.stdout
+    assert result.stdout.count("imported as") == 4
+    assert "4 of 4 dashboards imported" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
     # a second run overwrites (new versions), and reuses the folder
     again = _import(grafana.url)
@@ -264,7 +264,7 @@ def test_import_explains_permission_and_precondition_errors(grafana: FakeGrafana
     result = _import(grafana.url)
     assert result.returncode == 1
     assert f"HTTP {status}" in result.stdout and expected in result.stdout
-    assert "0 of 3 dashboards imported" in result.stdout
+    assert "0 of 4 dashboards imported" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
 
 

@@ -10,6 +10,7 @@ from generators.loader.values import SOURCE_RE, base_url_problem
 from generators.model import Settings
 
 MAX_INTERVAL = 3600
+MAX_RETENTION = 10 * 366 * 86400
 
 
 def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
@@ -17,7 +18,7 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
     m = c.mapping(
         node, p, line,
         required=("alert_prefix", "scrape_interval", "selectors", "runbook_url", "grafana_url"),
-        optional=("evaluation_interval", "aggregation_labels"),
+        optional=("evaluation_interval", "aggregation_labels", "retention"),
     )
     if m is None:
         return None
@@ -27,6 +28,8 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
     if "scrape_interval" in m and scrape == 0 and not c.errors:
         c.error(m.key_lines["scrape_interval"], f"{p}.scrape_interval", "must be longer than 0s")
     evaluation = c.duration(m, "evaluation_interval", p, default=scrape, maximum=MAX_INTERVAL)
+    # how long Prometheus keeps samples (--storage.tsdb.retention.time): SLO windows must fit
+    retention = c.duration(m, "retention", p, default=0, maximum=MAX_RETENTION)
     labels = c.names(m, "aggregation_labels", p, LABEL_NAME_RE, "a label name")
     selectors = _selectors(c, m, p)
     urls = {key: c.value(m, key, p, str, "", base_url_problem) for key in ("runbook_url", "grafana_url")}
@@ -40,6 +43,7 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
         selectors=selectors,
         runbook_url=urls["runbook_url"],
         grafana_url=urls["grafana_url"],
+        retention=retention,
     )
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from generators.model import Spec
 from generators.routing import receivers_for
+from generators.slo.model import POLICIES
 from simulator.stack import Stack
 from tests.conftest import ROOT, SPEC_PATH
 
@@ -68,7 +69,7 @@ def test_every_rule_group_is_healthy(stack: Stack, spec: Spec) -> None:
                 if r["health"] != "ok" or r.get("lastError")]
     assert not problems
     assert {r["name"] for g in groups for r in g["rules"] if r["type"] == "alerting"} == {
-        a.name for a in spec.alerts}
+        a.name for a in spec.alerts} | {slo.alert_name(p) for slo in spec.slos for p in POLICIES}
 
 
 def test_every_dashboard_query_returns_data_in_the_healthy_scenario(stack: Stack) -> None:

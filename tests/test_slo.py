@@ -1,0 +1,131 @@
+"""SLOs: the spec checks, the burn-rate rules, the generated tests and the inhibition."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generators.loader.build import SpecInvalid, build_spec
+from generators.loader.source import parse_spec_text
+from generators.model import Spec
+from generators.slo.model import PAGE, TICKET
+from generators.slo.oracle import Oracle
+from tests.conftest import ROOT, RULES_PATH, SPEC_PATH, require_tool
+
+GOOD = SPEC_PATH.read_text()
+
+
+def _errors(text: str) -> str:
+    with pytest.raises(SpecInvalid) as info:
+        build_spec(parse_spec_text(text), "thresholds.yaml")
+    return str(info.value)
+
+
+def _line(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+CASES = [
+    ("objective as percent", "    objective: 0.995\n    window: 30d\n    team: ingestion\n    rationale: >-\n      A",
+     "    objective: 99.5\n    window: 30d\n    team: ingestion\n    rationale: >-\n      A", "objective: 99.5",
+     ["slos.ingestion_success.objective", "not a ratio strictly between 0 and 1", "e.g. 0.995"]),
+    ("objective 1", "    objective: 0.99\n    window: 30d\n    team: payments",
+     "    objective: 1\n    window: 30d\n    team: payments", "objective: 1\n",
+     ["slos.webhook_success.objective", "strictly between 0 and 1"]),
+    ("unknown indicator", "    indicator: webhook_success\n    objective",
+     "    indicator: webhok_success\n    objective",
+     "indicator: webhok_success", ["slos.webhook_success.indicator", "unknown indicator 'webhok_success'",
+                                   "did you mean 'webhook_success'"]),
+    ("wrong kind", "    indicator: api_errors\n    title: API availability",
+     "    indicator: platform_up\n    title: API availability", "indicator: platform_up\n    title: API",
+     ["slos.api_availability.indicator", "platform_up is a availability indicator", "ratio or quantile"]),
+    ("latency not a bucket boundary", "    latency_threshold: 1\n", "    latency_threshold: 0.75\n",
+     "latency_threshold: 0.75", ["slos.ingestion_latency.latency_threshold", "not a bucket boundary",
+                                 "billing_event_ingestion_duration_seconds"]),
+    ("latency threshold missing", "    latency_threshold: 1\n", "", "  ingestion_latency:\n    indicator",
+     ["slos.ingestion_latency", "latency_threshold"]),
+    ("window longer than retention", "  retention: 45d\n", "  retention: 15d\n", "    window: 30d\n    team: ingestion",
+     ["slos.ingestion_success.window", "longer than settings.retention (2w1d)"]),
+    ("window too short", "    objective: 0.95\n    window: 30d", "    objective: 0.95\n    window: 2d",
+     "window: 2d", ["slos.payment_success.window", "shorter than 1w"]),
+    ("unknown team", "    objective: 0.995\n    window: 30d\n    team: platform",
+     "    objective: 0.995\n    window: 30d\n    team: platfrom", "team: platfrom",
+     ["slos.api_availability.team", "unknown team 'platfrom'"]),
+    ("templated rationale", "      5xx answers are ours;", "      {{ $value }} answers are ours;",
+     "    rationale: >-\n      {{", ["slos.api_availability.rationale", "must not contain {{"]),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_slo_is_reported_precisely(case: tuple) -> None:
+    _, old, new, needle, fragments = case
+    assert GOOD.count(old) == 1, f"test fixture out of date: {old!r}"
+    bad = GOOD.replace(old, new)
+    message = _errors(bad)
+    line = _line(bad, needle)
+    assert f"thresholds.yaml:{line}:" in message or needle.startswith("  ingestion_latency"), message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_slo_alert_name_may_not_clash_with_an_alert() -> None:
+    bad = GOOD.replace("  - name: PlatformTargetDown\n", "  - name: ApiAvailabilityErrorBudgetFastBurn\n")
+    assert "has the name of an alert of the alerts section" in _errors(bad)
+
+
+def test_every_slo_has_both_alerts_and_cheap_long_windows(spec: Spec) -> None:
+    groups = {g["name"]: g for g in yaml.safe_load(RULES_PATH.read_text())["groups"]}
+    for slo in spec.slos:
+        rules = groups[f"billing.slo.{slo.key}"]["rules"]
+        alerts = {r["alert"]: r for r in rules if "alert" in r}
+        assert set(alerts) == {slo.alert_name(PAGE), slo.alert_name(TICKET)}
+        assert alerts[slo.alert_name(PAGE)]["labels"]["severity"] == "critical"
+        assert alerts[slo.alert_name(TICKET)]["labels"]["severity"] == "warning"
+        for rule in rules:
+            # no window longer than the 5m base reads a raw series
+            if "[30d]" in rule["expr"] or "[3d]" in rule["expr"] or "[1d]" in rule["expr"]:
+                assert "slo:sli_" in rule["expr"] and "rate(" not in rule["expr"], rule
+        assert [r["alert"] for r in rules if "alert" in r] == [r.get("alert") for r in rules[-2:]]
+
+
+def test_the_guard_is_what_keeps_three_night_failures_quiet(spec: Spec) -> None:
+    """Without min_errors the night scenario pages; with it, it does not."""
+    slo = next(s for s in spec.slos if s.key == "ingestion_success")
+    events = [1 if i % 2 == 0 and i else 0 for i in range(240)]
+    errors = [1 if i in (120, 122, 124) else 0 for i in range(240)]
+    assert Oracle(slo, 60, events, errors, guard=False).first_firing(PAGE, 1) is not None
+    assert Oracle(slo, 60, events, errors).first_firing(PAGE, 1) is None
+    outage = Oracle(slo, 60, [1] * 180, [0] * 120 + [1] * 60)
+    fired = outage.first_firing(PAGE, 120)
+    assert fired is not None and fired - 120 <= 15
+
+
+def test_inhibition_pages_once_per_incident(spec: Spec) -> None:
+    rules = yaml.safe_load((ROOT / "alertmanager" / "alertmanager.yml").read_text())["inhibit_rules"]
+    pairs = {(tuple(r["source_matchers"]), tuple(r["target_matchers"])): r["equal"] for r in rules}
+    page, guide = "BillingPaymentSuccessErrorBudgetFastBurn", "BillingPaymentSuccessRateLow"
+    assert pairs[((f'alertname="{page}"',), (f'alertname=~"{guide}"',))] == ["cluster", "provider"]
+    assert pairs[((f'alertname=~"{guide}"',), (f'alertname="{page}"',))] == ["cluster", "provider"]
+    ticket = "BillingPaymentSuccessErrorBudgetSlowBurn"
+    assert pairs[((f'alertname="{page}"',), (f'alertname="{ticket}"',))] == ["cluster", "provider", "slo"]
+
+
+def test_generated_slo_tests_fail_when_the_rules_are_wrong(tmp_path: Path) -> None:
+    """Lower the page factor and drop the low-traffic guard in the rules only: promtool fails
+    both the detection-time check (the page fires early) and the three-failures-at-night check."""
+    rules = RULES_PATH.read_text()
+    broken = rules.replace("/ 0.005 > 14.4", "/ 0.005 > 10").replace("* 3600 >= 10", "* 3600 >= 1")
+    assert broken.count("/ 0.005 > 10") >= 2 and "* 3600 >= 1\n" in broken
+    (tmp_path / "alerts" / "tests").mkdir(parents=True)
+    (tmp_path / "alerts" / "billing.rules.yml").write_text(broken)
+    test_file = ROOT / "alerts" / "tests" / "BillingSLOErrorBudgetFastBurn.test.yml"
+    copy = tmp_path / "alerts" / "tests" / test_file.name
+    copy.write_text(test_file.read_text())
+    result = subprocess.run([require_tool("promtool"), "test", "rules", str(copy)], capture_output=True, text=True)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'cluster="cluster-a", severity="critical", slo="ingestion_success"' in out  # fast burn: fires too early
+    assert 'cluster="cluster-b", severity="critical", slo="ingestion_success"' in out  # night: fires unguarded
