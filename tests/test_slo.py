@@ -129,3 +129,23 @@ def test_generated_slo_tests_fail_when_the_rules_are_wrong(tmp_path: Path) -> No
     assert result.returncode != 0
     assert 'cluster="cluster-a", severity="critical", slo="ingestion_success"' in out  # fast burn: fires too early
     assert 'cluster="cluster-b", severity="critical", slo="ingestion_success"' in out  # night: fires unguarded
+
+
+def test_simulator_slow_burn_tickets_without_paging(spec: Spec) -> None:
+    """The simulator's slow_burn scenario, at its event rate, through the oracle of the
+    rules (5m samples): the ingestion SLO's ticket fires within a day, nothing pages, and
+    the guide's 95% threshold is never crossed."""
+    from simulator.platform import SCENARIOS
+
+    params = SCENARIOS["slow_burn"]
+    slo = next(s for s in spec.slos if s.key == "ingestion_success")
+    assert 1 - params.event_failure_ratio > 0.95
+    per_step = round(params.events_per_second * 300)
+    healthy = round(per_step * SCENARIOS["healthy"].event_failure_ratio)
+    bad = round(per_step * params.event_failure_ratio)
+    start = 3 * 288  # three healthy days
+    n = start + 288
+    oracle = Oracle(slo, 300, [per_step] * n, [healthy] * start + [bad] * (n - start))
+    fired = oracle.first_firing(TICKET, start)
+    assert fired is not None and (fired - start) * 300 <= 86400
+    assert oracle.first_firing(TICKET, 1, start) is None and oracle.first_firing(PAGE, 1) is None
