@@ -15,7 +15,7 @@ from generators.loader.checker import KEY_RE, Checker, describe
 from generators.loader.values import template_problem
 from generators.model import Indicator, Metric, Settings, Spec, Team
 from generators.routing import team_receivers
-from generators.slo.model import ALERT_WINDOWS, BASE_WINDOW, DAY, POLICIES, SLO
+from generators.slo.model import ALERT_WINDOWS, BASE_WINDOW, DAY, PAGE, POLICIES, SLO, TEST_MARGIN
 from generators.slo.sli import SLI_KINDS
 
 REQUIRED = ("indicator", "objective", "team", "rationale")
@@ -78,6 +78,13 @@ def _objective_problem(value: float) -> str | None:
         return f"{value:g} is not a ratio strictly between 0 and 1{hint}"
     if round(value, MAX_OBJECTIVE_DIGITS) != value:
         return f"{value!r} has more than {MAX_OBJECTIVE_DIGITS} decimals; no counter resolves such a budget"
+    # a total outage burns at 1 / budget; the page (and its generated test, 10% above the
+    # factor) needs more than that
+    fastest = PAGE.windows[0].factor * TEST_MARGIN
+    if 1 / (1 - value) <= fastest:
+        return (f"{value:g} leaves a budget so large that even a total outage burns it at only "
+                f"{1 / (1 - value):.3g}x, and the page needs > {PAGE.windows[0].factor:g}x (its tests "
+                f"{fastest:g}x); use an objective of at least {1 - 1 / fastest + 0.001:.3f}")
     return None
 
 
@@ -87,6 +94,10 @@ def _indicator(c: Checker, m: Any, p: str, indicators: dict[str, Indicator]) -> 
                                   key, indicators):
         return None
     ind = indicators[key]
+    if "slo" in ind.by:
+        c.error(m.key_lines["indicator"], f"{p}.indicator", f"{key} keeps a label named 'slo', which every SLO "
+                "series sets to the SLO key; rename the label in its `by`")
+        return None
     if ind.kind not in SLI_KINDS:
         c.error(m.key_lines["indicator"], f"{p}.indicator",
                 f"{key} is a {ind.kind} indicator; an SLO needs one that counts good and bad events: "

@@ -27,7 +27,7 @@ from generators.kinds.base import Series
 from generators.model import Spec
 from generators.promql import quote
 from generators.rules import RULES_FILE, render_rule_groups
-from generators.slo.model import DAY, PAGE, SLO, TICKET, BurnPolicy, window_text
+from generators.slo.model import DAY, PAGE, SLO, TEST_MARGIN, TICKET, BurnPolicy, window_text
 from generators.slo.names import BUDGET_REMAINING
 from generators.slo.oracle import Oracle
 from generators.slo.sli import fixture_labels, fixture_series
@@ -36,14 +36,19 @@ from generators.templating import render_expected
 from generators.unittests import render_series
 from generators.yamlout import dump_yaml
 
-MARGIN = 1.1  # tests burn 10% above an alert's factor: at exactly the factor, `>` never holds
-BUSY = 10_000  # events per minute in busy tests
+BUSY = 10_000  # events per minute in busy tests (more for tiny budgets: see busy())
 PAGE_STEP, TICKET_STEP = 60, 300
 BUDGET_TOLERANCE = 1e-9
 
 
 class PlanError(Exception):
     """The SLO alert does not behave as its test plan promises (a spec or generator bug)."""
+
+
+def busy(slo: SLO) -> int:
+    """Events per minute of a busy test: at least 50 bad events a minute at 1x, so
+    a burn rate is realised to within a percent by whole counts."""
+    return max(BUSY, round(50 / slo.budget))
 
 
 def _at(index: int, step: int) -> str:
@@ -154,20 +159,20 @@ def burn_of(events: int, errors: int, slo: SLO) -> float:
 # -- page ---------------------------------------------------------------------------------------
 def page_fast_burn(spec: Spec, slo: SLO) -> Case:
     bw = PAGE.windows[0]
-    step, per = PAGE_STEP, BUSY
+    step, per = PAGE_STEP, busy(slo)
     healthy = _bad(per, 0.5, slo)
-    burning = _bad(per, bw.factor * MARGIN, slo)
+    burning = _bad(per, bw.factor * TEST_MARGIN, slo)
     a, b = 2 * 3600 // step, 2 * 3600 // step + bw.long // step + 30
     n = b + 60
     errors = [healthy] * a + [burning] * (b - a) + [healthy] * (n - b)
     case = Case(spec, slo, "", step, [per] * n, errors)
     fired = case.oracle.first_firing(PAGE, a, b)
     if fired is None or case.oracle.first_firing(PAGE, 1, a) is not None:
-        raise PlanError(f"{slo.key}: the page does not fire at {bw.factor * MARGIN:g}x, or fires while healthy")
+        raise PlanError(f"{slo.key}: the page does not fire at {bw.factor * TEST_MARGIN:g}x, or fires while healthy")
     detection = (fired - a) * step
     if detection > bw.long:
         raise PlanError(f"{slo.key}: the page fires after {format_duration(detection)} at "
-                        f"{bw.factor * MARGIN:g}x, later than the workbook's {window_text(bw.long)}")
+                        f"{bw.factor * TEST_MARGIN:g}x, later than the workbook's {window_text(bw.long)}")
     resolved = case.oracle.first_quiet(PAGE, b)
     if resolved is None or case.oracle.first_firing(PAGE, resolved) is not None:
         raise PlanError(f"{slo.key}: the page does not resolve after recovery")
@@ -229,7 +234,7 @@ def page_total_outage_at_low_traffic(spec: Spec, slo: SLO) -> Case:
 
 # -- ticket -------------------------------------------------------------------------------------
 def ticket_sustainable_burn(spec: Spec, slo: SLO) -> Case:
-    step, per = TICKET_STEP, BUSY * TICKET_STEP // 60
+    step, per = TICKET_STEP, busy(slo) * TICKET_STEP // 60
     bad = math.floor(per * 0.95 * slo.budget)
     burn = burn_of(per, bad, slo)
     n = DAY // step + 1
@@ -246,8 +251,8 @@ def ticket_sustainable_burn(spec: Spec, slo: SLO) -> Case:
 
 def ticket_slow_burn(spec: Spec, slo: SLO) -> Case:
     bw = TICKET.windows[0]
-    step, per = TICKET_STEP, BUSY * TICKET_STEP // 60
-    burning = _bad(per, bw.factor * MARGIN, slo)
+    step, per = TICKET_STEP, busy(slo) * TICKET_STEP // 60
+    burning = _bad(per, bw.factor * TEST_MARGIN, slo)
     # clean history long enough that the 3d window's missing start (no data before the
     # test) does not make the 1x-over-3d pair fire before the 3x-over-1d one
     a = 56 * 3600 // step
@@ -257,13 +262,13 @@ def ticket_slow_burn(spec: Spec, slo: SLO) -> Case:
     case = Case(spec, slo, "", step, [per] * n, errors)
     fired = case.oracle.first_firing(TICKET, a, b)
     if fired is None or case.oracle.first_firing(TICKET, 1, a) is not None:
-        raise PlanError(f"{slo.key}: the ticket does not fire at {bw.factor * MARGIN:g}x, or fires while healthy")
+        raise PlanError(f"{slo.key}: the ticket does not fire at {bw.factor * TEST_MARGIN:g}x, or fires while healthy")
     detection = (fired - a) * step
     if detection > bw.long:
         raise PlanError(f"{slo.key}: the ticket fires after {format_duration(detection)}, later than "
                         f"{window_text(bw.long)}")
     if case.oracle.first_firing(PAGE, 1) is not None:
-        raise PlanError(f"{slo.key}: a {bw.factor * MARGIN:g}x burn pages")
+        raise PlanError(f"{slo.key}: a {bw.factor * TEST_MARGIN:g}x burn pages")
     resolved = case.oracle.first_quiet(TICKET, b)
     if resolved is None or case.oracle.first_firing(TICKET, resolved) is not None:
         raise PlanError(f"{slo.key}: the ticket does not resolve after recovery")
