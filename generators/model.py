@@ -167,6 +167,7 @@ class Settings:
     runbook_url: str
     grafana_url: str
     retention: int = 0  # Prometheus' TSDB retention in seconds; 0: not declared
+    slo_day: int = 86400  # seconds an SLO day lasts: shorter only in test profiles (generators/slo/model.py)
 
 
 @dataclass(frozen=True)

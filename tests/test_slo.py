@@ -15,6 +15,8 @@ from generators.slo.model import PAGE, TICKET
 from generators.slo.oracle import Oracle
 from tests.conftest import ROOT, RULES_PATH, SPEC_PATH, require_tool
 
+SLO_RULES_PATH = ROOT / "alerts" / "slo.rules.yml"
+
 GOOD = SPEC_PATH.read_text()
 
 
@@ -80,7 +82,8 @@ def test_slo_alert_name_may_not_clash_with_an_alert() -> None:
 
 
 def test_every_slo_has_both_alerts_and_cheap_long_windows(spec: Spec) -> None:
-    groups = {g["name"]: g for g in yaml.safe_load(RULES_PATH.read_text())["groups"]}
+    groups = {g["name"]: g for g in yaml.safe_load(SLO_RULES_PATH.read_text())["groups"]}
+    assert not [g for g in yaml.safe_load(RULES_PATH.read_text())["groups"] if "slo" in g["name"]]
     for slo in spec.slos:
         rules = groups[f"billing.slo.{slo.key}"]["rules"]
         alerts = {r["alert"]: r for r in rules if "alert" in r}
@@ -89,8 +92,9 @@ def test_every_slo_has_both_alerts_and_cheap_long_windows(spec: Spec) -> None:
         assert alerts[slo.alert_name(TICKET)]["labels"]["severity"] == "warning"
         for rule in rules:
             # no window longer than the 5m base reads a raw series
+            # and every long window reads the series recorded once per 5m
             if "[30d]" in rule["expr"] or "[3d]" in rule["expr"] or "[1d]" in rule["expr"]:
-                assert "slo:sli_" in rule["expr"] and "rate(" not in rule["expr"], rule
+                assert "_step5m{" in rule["expr"] and "rate(" not in rule["expr"], rule
         assert [r["alert"] for r in rules if "alert" in r] == [r.get("alert") for r in rules[-2:]]
 
 
@@ -116,22 +120,67 @@ def test_inhibition_pages_once_per_incident(spec: Spec) -> None:
     assert pairs[((f'alertname="{page}"',), (f'alertname="{ticket}"',))] == ["cluster", "provider", "slo"]
 
 
-def test_generated_slo_tests_fail_when_the_rules_are_wrong(tmp_path: Path) -> None:
-    """Lower the page factor and drop the low-traffic guard in the rules only: promtool fails
-    both the detection-time check (the page fires early) and the three-failures-at-night check."""
-    rules = RULES_PATH.read_text()
-    broken = rules.replace("/ 0.005 > 14.4", "/ 0.005 > 10").replace("* 3600 >= 10", "* 3600 >= 1")
-    assert broken.count("/ 0.005 > 10") >= 2 and "* 3600 >= 1\n" in broken
-    (tmp_path / "alerts" / "tests").mkdir(parents=True)
-    (tmp_path / "alerts" / "billing.rules.yml").write_text(broken)
-    test_file = ROOT / "alerts" / "tests" / "BillingSLOErrorBudgetFastBurn.test.yml"
-    copy = tmp_path / "alerts" / "tests" / test_file.name
-    copy.write_text(test_file.read_text())
+def _run_broken(tmp_path: Path, broken: str, policy_file: str, slo: str, clusters: tuple[str, ...]) -> str:
+    """promtool on the generated test, cut to one SLO's group and a few scenarios (cluster
+    values) so the failing run costs seconds, with the broken rule file."""
+    groups = [g for g in yaml.safe_load(broken)["groups"] if g["name"] == f"billing.slo.{slo}"]
+    (tmp_path / "alerts" / "tests").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "alerts" / "slo.rules.yml").write_text(yaml.safe_dump({"groups": groups}))
+    doc = yaml.safe_load((ROOT / "alerts" / "tests" / policy_file).read_text())
+    kept = tuple(f'cluster="{c}"' for c in clusters)
+    for test in doc["tests"]:
+        test["input_series"] = [s for s in test["input_series"] if any(k in s["series"] for k in kept)]
+        test["alert_rule_test"] = [
+            {**t, "exp_alerts": [a for a in t["exp_alerts"] if a["exp_labels"].get("cluster") in clusters]}
+            for t in test["alert_rule_test"] if slo.replace("_", "") in t["alertname"].lower()]
+        test.pop("promql_expr_test", None)
+    copy = tmp_path / "alerts" / "tests" / policy_file
+    copy.write_text(yaml.safe_dump(doc))
     result = subprocess.run([require_tool("promtool"), "test", "rules", str(copy)], capture_output=True, text=True)
-    out = result.stdout + result.stderr
     assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
+def test_generated_slo_tests_fail_when_the_rules_are_wrong(tmp_path: Path) -> None:
+    """Lower the page factor, drop the low-traffic guard and the coverage condition in the
+    rules only: promtool fails the detection-time check (the page fires early), the
+    three-failures-at-night check and the fresh-rollout check."""
+    rules = SLO_RULES_PATH.read_text()
+    broken = (rules.replace("/ 0.005 > 14.4", "/ 0.005 > 10")
+              .replace('slo:sli_errors:increase1h{slo="ingestion_success"} >= 10',
+                       'slo:sli_errors:increase1h{slo="ingestion_success"} >= 1')
+              .replace('slo:sli_events:coverage6h{slo="ingestion_success"} >= 0.9',
+                       'slo:sli_events:coverage6h{slo="ingestion_success"} >= 0'))
+    assert broken.count("/ 0.005 > 10") >= 2 and broken.count(">= 0\n") == 1
+    out = _run_broken(tmp_path, broken, "BillingSLOErrorBudgetFastBurn.test.yml", "ingestion_success",
+                      ("cluster-a", "cluster-b", "cluster-d"))
     assert 'cluster="cluster-a", severity="critical", slo="ingestion_success"' in out  # fast burn: fires too early
     assert 'cluster="cluster-b", severity="critical", slo="ingestion_success"' in out  # night: fires unguarded
+    assert 'cluster="cluster-d", severity="critical", slo="ingestion_success"' in out  # young 6h window pages
+
+
+def test_generated_ticket_tests_fail_without_the_coverage_condition(tmp_path: Path) -> None:
+    """The old bug: a 3d window holding minutes of data judged three days by them."""
+    rules = SLO_RULES_PATH.read_text()
+    broken = rules.replace('slo:sli_events:coverage3d{slo="api_availability"} >= 0.9',
+                           'slo:sli_events:coverage3d{slo="api_availability"} >= 0')
+    assert broken != rules
+    out = _run_broken(tmp_path, broken, "BillingSLOErrorBudgetSlowBurn.test.yml", "api_availability", ("cluster-c",))
+    assert 'cluster="cluster-c", severity="warning", slo="api_availability"' in out
+
+
+def test_coverage_condition_is_what_keeps_a_young_window_quiet(spec: Spec) -> None:
+    """Oracle: burning 1.5x from the first sample, the ungated ticket fires within minutes,
+    the real one only once 90% of the 3d window is recorded; a burn below 1x never."""
+    slo = next(s for s in spec.slos if s.key == "ingestion_success")
+    n = 3 * 288
+    errors = [round(6000 * 1.5 * slo.budget)] * n
+    ungated = Oracle(slo, 300, [6000] * n, errors, coverage_gate=False).first_firing(TICKET, 1)
+    gated = Oracle(slo, 300, [6000] * n, errors).first_firing(TICKET, 1)
+    assert ungated is not None and ungated * 300 <= 3600
+    assert gated is not None and gated * 300 >= 0.9 * 3 * 86400
+    healthy = Oracle(slo, 300, [6000] * n, [round(6000 * 0.8 * slo.budget)] * n)
+    assert healthy.first_firing(TICKET, 1) is None and healthy.first_firing(PAGE, 1) is None
 
 
 def test_simulator_slow_burn_tickets_without_paging(spec: Spec) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generators.durations import format_duration
-from generators.model import Indicator, Severity
+from generators.model import Indicator, Settings, Severity
 
 DAY = 86400
 
@@ -48,6 +48,36 @@ POLICIES = (PAGE, TICKET)
 # every window a burn rate is recorded for, shortest first (the SLO window is added per SLO)
 ALERT_WINDOWS: tuple[int, ...] = tuple(sorted({w for p in POLICIES for bw in p.windows for w in (bw.long, bw.short)}))
 BASE_WINDOW = 300  # the one raw rate every longer window is derived from
+# An alert may fire from a long window only when this share of it holds recorded data: after
+# a fresh rollout (or a long gap) a 3d window holding minutes of data would otherwise judge
+# three days by those minutes.
+COVERED = 0.9
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Real durations of the nominal windows. Production: the nominal ones (a 5m base rate,
+    sampled every 5m). A test profile with `settings.slo_day` shorter than 1d scales every
+    window by slo_day/1d, none shorter than the base window, itself at least 4 scrapes; the
+    recorded series keep their nominal names (`..._rate3d`), so dashboards and alerts read
+    the same series in every profile."""
+
+    scale: float = 1.0
+    base: int = BASE_WINDOW  # seconds: the base rate's window and the resolution of every sum
+
+    def of(self, nominal: int) -> int:
+        return max(self.base, round(nominal * self.scale))
+
+    @property
+    def scaled(self) -> bool:
+        return self.scale != 1.0
+
+
+def timing(settings: Settings) -> Timing:
+    if settings.slo_day >= DAY:
+        return Timing()
+    scale = settings.slo_day / DAY
+    return Timing(scale, max(4 * settings.scrape_interval, round(BASE_WINDOW * scale), 1))
 TEST_MARGIN = 1.1  # generated tests burn 10% above a factor: at exactly the factor, `>` never holds
 
 

@@ -3,26 +3,45 @@
 Input: events and bad events per sample (counters born at the first sample, so rate()
 never extrapolates: over a range whose first sample is the counter's 0, Prometheus'
 extrapolation stops at the zero point). Output: the recorded 5m rates, every window's
-error ratio and burn rate, the budget remaining, and each alert's state and value. The
-test generator plans its checks from this; promtool then proves every one of them
-against the real rule file.
+bad events, error ratio, coverage and burn rate, the budget remaining, and each alert's
+state and value. The test generator plans its checks from this; promtool then proves
+every one of them against the real rule file.
+
+The windows are subqueries `[W:5m]`: points at every multiple of 5m (since the epoch, i.e.
+since the test's start) in [t - W, t], both ends included, each the base rate at that
+instant. The generated tests sample every 1m or 5m, so each grid point is a sample.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
-from generators.slo.model import BASE_WINDOW, SLO, BurnPolicy, BurnWindow
+from generators.slo.model import BASE_WINDOW, COVERED, SLO, BurnPolicy, BurnWindow
 
 
 @dataclass
 class Oracle:
     slo: SLO
-    step: int  # seconds between samples and between rule evaluations
+    step: int  # seconds between samples and between rule evaluations; divides BASE_WINDOW
     events: list[int]  # events per sample (index 0 is the counters' birth: ignored)
     errors: list[int]
-    guard: bool = True  # False: the alert without the low-traffic guard (to show the guard matters)
+    guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
+    coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
+    _cache: dict[int, tuple[list[float | None], list[float], list[float]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        assert BASE_WINDOW % self.step == 0, "grid points must be samples"
+        self.events_rate = self._rate(self.events)
+        self.errors_rate = self._rate(self.errors)
+        every = BASE_WINDOW // self.step
+        # prefix sums over the grid points (k * 5m), which are samples k * every
+        self._grid_events, self._grid_errors, self._grid_count = [0.0], [0.0], [0]
+        for k in range(0, (self.end - 1) // every + 1):
+            ev, er = self.events_rate[k * every], self.errors_rate[k * every]
+            present = ev is not None and er is not None
+            self._grid_events.append(self._grid_events[-1] + (ev or 0.0))
+            self._grid_errors.append(self._grid_errors[-1] + (er or 0.0))
+            self._grid_count.append(self._grid_count[-1] + present)
 
     @property
     def end(self) -> int:
@@ -36,93 +55,57 @@ class Oracle:
             cumulative.append(total)
         return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, self.end)]
 
-    @cached_property
-    def events_rate(self) -> list[float | None]:
-        return self._rate(self.events)
-
-    @cached_property
-    def errors_rate(self) -> list[float | None]:
-        return self._rate(self.errors)
-
-    @staticmethod
-    def _prefix(series: list[float | None]) -> tuple[list[float], list[int]]:
-        sums, counts, s, c = [0.0], [0], 0.0, 0
-        for v in series:
-            if v is not None:
-                s, c = s + v, c + 1
-            sums.append(s)
-            counts.append(c)
-        return sums, counts
-
-    @cached_property
-    def _events_prefix(self) -> tuple[list[float], list[int]]:
-        return self._prefix(self.events_rate)
-
-    @cached_property
-    def _errors_prefix(self) -> tuple[list[float], list[int]]:
-        return self._prefix(self.errors_rate)
-
-    def _window(self, prefix: tuple[list[float], list[int]], i: int, window: int) -> tuple[float, int]:
-        """Sum and count of a recorded series' samples in [t - window, t] (both ends
-        included in Prometheus 2.x). Prefix sums: the oracle stays linear in the test length;
-        the sums differ from Prometheus' sample-by-sample ones only in the last bits."""
-        lo = max(0, i - window // self.step)
-        sums, counts = prefix
-        return sums[i + 1] - sums[lo], counts[i + 1] - counts[lo]
-
-    def ratio(self, i: int, window: int) -> float | None:
-        if window == BASE_WINDOW:
-            e, t = self.errors_rate[i], self.events_rate[i]
-            return None if e is None or t is None or t == 0 else e / t
-        events, count = self._window(self._events_prefix, i, window)
-        if not count or events <= 0:
-            return None
-        return self._window(self._errors_prefix, i, window)[0] / events
+    def _series(self, window: int) -> tuple[list[float | None], list[float], list[float]]:
+        """Burn rate, bad events and coverage of a window at every sample, computed once."""
+        if window in self._cache:
+            return self._cache[window]
+        budget = self.slo.budget
+        burns: list[float | None] = []
+        bad: list[float] = []
+        coverage: list[float] = []
+        for i in range(self.end):
+            if window == BASE_WINDOW:
+                e, t = self.errors_rate[i], self.events_rate[i]
+                burns.append(None if e is None or t is None or t == 0 else e / t / budget)
+                bad.append(0.0)
+                coverage.append(0.0)
+                continue
+            now = i * self.step
+            hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
+            lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
+            errors = (self._grid_errors[hi] - self._grid_errors[lo]) * BASE_WINDOW
+            events = (self._grid_events[hi] - self._grid_events[lo]) * BASE_WINDOW
+            count = self._grid_count[hi] - self._grid_count[lo]
+            burns.append(errors / events / budget if count and events > 0 else None)
+            bad.append(errors if count else 0.0)
+            coverage.append(min(1.0, count / (window // BASE_WINDOW)))
+        self._cache[window] = (burns, bad, coverage)
+        return self._cache[window]
 
     def burn(self, i: int, window: int) -> float | None:
         return self._series(window)[0][i]
 
-    def _series(self, window: int) -> tuple[list[float | None], list[float]]:
-        """Burn rate and bad events of a window at every sample, computed once (inline
-        arithmetic: the build plans every generated test with these)."""
-        cache: dict[int, tuple[list[float | None], list[float]]] = self.__dict__.setdefault("_cache", {})
-        if window in cache:
-            return cache[window]
-        budget, w = self.slo.budget, window // self.step
-        es, ec = self._events_prefix
-        rs, rc = self._errors_prefix
-        burns: list[float | None] = []
-        bad: list[float] = []
-        for i in range(self.end):
-            lo = i - w if i > w else 0
-            if window == BASE_WINDOW:
-                e, t = self.errors_rate[i], self.events_rate[i]
-                burns.append(None if e is None or t is None or t == 0 else e / t / budget)
-            else:
-                events = es[i + 1] - es[lo]
-                burns.append((rs[i + 1] - rs[lo]) / events / budget if ec[i + 1] - ec[lo] and events > 0 else None)
-            count = rc[i + 1] - rc[lo]
-            bad.append((rs[i + 1] - rs[lo]) / count * window if count else 0.0)
-        cache[window] = (burns, bad)
-        return cache[window]
+    def bad_events(self, i: int, window: int) -> float:
+        return self._series(window)[1][i]
+
+    def coverage(self, i: int, window: int) -> float:
+        return self._series(window)[2][i]
+
+    def ratio(self, i: int, window: int) -> float | None:
+        b = self.burn(i, window)
+        return None if b is None else b * self.slo.budget
 
     def budget_remaining(self, i: int) -> float | None:
         r = self.ratio(i, self.slo.window)
         return None if r is None else 1 - r / self.slo.budget
-
-    def bad_events(self, i: int, window: int) -> float:
-        return self._series(window)[1][i]
-
-    def _bad_events(self, i: int, window: int) -> float:
-        """avg_over_time(errors rate[window]) * window: bad events in the window."""
-        total, count = self._window(self._errors_prefix, i, window)
-        return total / count * window if count else 0.0
 
     def _holds(self, i: int, bw: BurnWindow) -> float | None:
         long, short = self.burn(i, bw.long), self.burn(i, bw.short)
         if long is None or short is None or not (long > bw.factor and short > bw.factor):
             return None
         if self.guard and not self.bad_events(i, bw.long) >= self.slo.min_errors:
+            return None
+        if self.coverage_gate and not self.coverage(i, bw.long) >= COVERED:
             return None
         return long
 

@@ -3,27 +3,25 @@
 Both SLI kinds end in the same two recorded series per SLO, over the 5m base window:
 `slo:sli_events:rate5m` (all events/s) and `slo:sli_errors:rate5m` (bad events/s), each
 with the SLO's `slo` label and the labels its indicator keeps. Everything longer is derived
-from those two (see generators/slo/rules.py). The raw counter is read through the same
-split rate the indicator's kind records, so when the indicator's own window is 5m the
-SLO adds no read of raw series at all (the rule renderer records a series once).
+from those two (see generators/slo/rules.py). They read the raw counters themselves
+(two selective rates per SLO), so the SLO rule file depends on no other rule file.
 """
 
 from __future__ import annotations
 
 import math
 
-from generators import naming
+from generators.durations import format_duration
 from generators.kinds import kind_of
 from generators.kinds.base import Recording, Series, base_labels, counter, example_values, series_key
 from generators.kinds.quantile import QuantileIndicator
-from generators.kinds.ratio import Ratio, RatioIndicator
+from generators.kinds.ratio import RatioIndicator
 from generators.model import Matcher, Spec
-from generators.promql import agg, on, quote, selector, series_selector
-from generators.slo.model import BASE_WINDOW, SLO
+from generators.promql import agg, on, quote, selector
+from generators.slo.model import SLO
+from generators.slo.names import ERRORS, EVENTS
 
 SLI_KINDS = ("ratio", "quantile")
-EVENTS = "slo:sli_events:rate5m"
-ERRORS = "slo:sli_errors:rate5m"
 
 
 def slo_matcher(slo: SLO) -> str:
@@ -54,30 +52,26 @@ def le_matcher(bound: float) -> Matcher:
     return Matcher("le", "=~", "|".join(f.replace(".", "\\.").replace("+", "\\+") for f in forms))
 
 
-def base_recordings(spec: Spec, slo: SLO) -> list[Recording]:
-    """The 5m raw rate (shared with indicators when identical), then events and errors."""
+def base_recordings(spec: Spec, slo: SLO, base: int) -> list[Recording]:
+    """Events/s and bad events/s over the base window, read from the raw series.
+
+    The SLO rule file stands alone (it reads no series another file records): its tests
+    load it alone, and a group of another file would be read one interval late."""
     ind = slo.indicator
     kept = kept_labels(spec, slo)
-    w = naming.windowed("rate", BASE_WINDOW)
-    window = naming.windowed("", BASE_WINDOW)
+    window = format_duration(base)
     label = (("slo", slo.key),)
     if isinstance(ind, RatioIndicator):
-        split = Ratio().split_labels(spec, ind)
-        raw_name = naming.recorded(split, ind.metric, w)
-        raw = Recording(raw_name, agg("sum", split, f"rate({selector(spec, ind.metric)}[{window}])"))
-        events = agg("sum", kept, raw_name)
-        bad = agg("sum", kept, series_selector(raw_name, ind.errors))
+        events = agg("sum", kept, f"rate({selector(spec, ind.metric)}[{window}])")
+        bad = agg("sum", kept, f"rate({selector(spec, ind.metric, ind.errors)}[{window}])")
         # a never-seen error series is zero errors, not "no data"
         errors = f"{bad}\n  or {on(kept)}\n{events_series(slo)} * 0"
     else:
         assert isinstance(ind, QuantileIndicator) and slo.latency_threshold is not None
-        by_le = (*kept, "le")
-        raw_name = naming.recorded(by_le, f"{ind.metric}_bucket", w)
-        raw = Recording(raw_name, agg("sum", by_le, f"rate({selector(spec, ind.metric, suffix='_bucket')}[{window}])"))
-        events = agg("sum", kept, series_selector(raw_name, (Matcher("le", "=", "+Inf"),)))
-        good = agg("sum", kept, series_selector(raw_name, (le_matcher(slo.latency_threshold),)))
-        errors = f"{events_series(slo)}\n  - {on(kept)}\n{good}"
-    return [raw, Recording(EVENTS, events, label), Recording(ERRORS, errors, label)]
+        bucket = lambda m: agg("sum", kept, f"rate({selector(spec, ind.metric, (m,), suffix='_bucket')}[{window}])")  # noqa: E731
+        events = bucket(Matcher("le", "=", "+Inf"))
+        errors = f"{events_series(slo)}\n  - {on(kept)}\n{bucket(le_matcher(slo.latency_threshold))}"
+    return [Recording(EVENTS, events, label), Recording(ERRORS, errors, label)]
 
 
 def fixture_series(spec: Spec, slo: SLO, events: list[int], errors: list[int]) -> Series:
