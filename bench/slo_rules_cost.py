@@ -1,24 +1,25 @@
-"""Measure what the SLO rule groups cost a real Prometheus to evaluate.
+"""Measure what the long windows of the SLO rule groups cost a real Prometheus to evaluate.
 
-30 days of the SLO base series (`slo:sli_events:rate5m`, `slo:sli_errors:rate5m`, one
-sample per evaluation interval, per SLO, per cluster and per `by` label value) plus
-`--other-series` unrelated series are backfilled with `promtool tsdb create-blocks-from
-openmetrics`; Prometheus then evaluates the SLO groups of alerts/billing.rules.yml for a
-few rounds, and the evaluation time of every group and of its slowest rules is read from
-/api/v1/rules (Prometheus' own measurement).
+30 days of the series the SLO windows read (`slo:sli_{events,errors}:rate5m_step5m`, one
+sample per 5m as the rules record them, per SLO, per cluster and per `by` label value), the
+last hour of the 5m base series (`slo:sli_{events,errors}:rate5m`, one sample per
+evaluation interval) and `--other-series` unrelated series are backfilled with `promtool
+tsdb create-blocks-from openmetrics`; Prometheus then evaluates the SLO groups of
+alerts/slo.rules.yml minus their raw reads (the base rates and their grid copies, which
+would overwrite the backfilled series) for a few rounds. The evaluation time of every
+group and of its slowest rules is read from /api/v1/rules (Prometheus' own measurement),
+and Prometheus' process CPU over the measured rounds from its /metrics. The raw reads (5m
+rates over the platform's series) are what `make bench-rules RULES=alerts/slo.rules.yml`
+measures on a realistic installation; the README sums the two.
 
-    python -m bench.slo_rules_cost --clusters 1 --other-series 100000
-
-Measured 2026-11-28 on the shared 2-core machine under load (load average ~12), 100,014
-series, 30d of base series at 30s: all five SLO groups 612 ms per 30s interval (group
-medians 71-218 ms); the 30d ratio is the slowest rule of every group (59-197 ms), the
-windows up to 3d cost little. Backfilling 30 days takes promtool ~8 minutes here.
+    python -m bench.slo_rules_cost --clusters 3 --other-series 100000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +35,7 @@ from simulator.stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = 86400
+STEP5M = ("slo:sli_events:rate5m_step5m", "slo:sli_errors:rate5m_step5m")
 
 
 def openmetrics(path: Path, spec_path: Path, clusters: int, other: int, days: int, step: int, end: int) -> int:
@@ -41,7 +43,9 @@ def openmetrics(path: Path, spec_path: Path, clusters: int, other: int, days: in
     start = end - days * DAY
     count = 0
     with path.open("w") as out:
-        for name, value in (("slo:sli_events:rate5m", 100.0), ("slo:sli_errors:rate5m", 0.3)):
+        for name, value, every, since in (
+                ("slo:sli_events:rate5m_step5m", 100.0, 300, start), ("slo:sli_errors:rate5m_step5m", 0.3, 300, start),
+                ("slo:sli_events:rate5m", 100.0, step, end - 3600), ("slo:sli_errors:rate5m", 0.3, step, end - 3600)):
             out.write(f"# TYPE {name.replace(':', '_')} gauge\n")
             series = []
             for slo in spec.slos:
@@ -56,7 +60,7 @@ def openmetrics(path: Path, spec_path: Path, clusters: int, other: int, days: in
                         series.append(",".join(f'{k}="{v}"' for k, v in labels))
             for labels in series:
                 count += 1
-                for t in range(start, end, step):
+                for t in range(since // every * every, end, every):
                     out.write(f"{name}{{{labels}}} {value} {t}\n")
         if other:
             out.write("# TYPE bench_other_series gauge\n")
@@ -65,6 +69,13 @@ def openmetrics(path: Path, spec_path: Path, clusters: int, other: int, days: in
             count += other
         out.write("# EOF\n")
     return count
+
+
+def _cpu(port: int) -> float:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+        text = r.read().decode()
+    return float(next(line.split()[1] for line in text.splitlines()
+                      if line.startswith("process_cpu_seconds_total ")))
 
 
 def main() -> None:
@@ -87,8 +98,9 @@ def main() -> None:
         data.unlink()
         print(f"backfilled {series} series ({args.days}d at {step}s for the SLO base series) "
               f"in {time.monotonic() - t0:.0f}s")
-        groups = yaml.safe_load((ROOT / "alerts" / "billing.rules.yml").read_text())["groups"]
-        slo_groups = [g for g in groups if ".slo." in g["name"]]
+        groups = yaml.safe_load((ROOT / "alerts" / "slo.rules.yml").read_text())["groups"]
+        backfilled = {"slo:sli_events:rate5m", "slo:sli_errors:rate5m", *STEP5M}
+        slo_groups = [{**g, "rules": [r for r in g["rules"] if r.get("record") not in backfilled]} for g in groups]
         (work / "rules.yml").write_text(yaml.safe_dump({"groups": slo_groups}))
         (work / "prometheus.yml").write_text(yaml.safe_dump({
             "global": {"evaluation_interval": f"{step}s"}, "rule_files": [str(work / "rules.yml")]}))
@@ -101,6 +113,7 @@ def main() -> None:
             samples: dict[str, list[float]] = {}
             rules: dict[str, list[float]] = {}
             time.sleep(5)
+            cpu_start, wall_start = _cpu(port), time.monotonic()
             for _ in range(args.rounds):
                 time.sleep(step)
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=10) as r:
@@ -110,6 +123,7 @@ def main() -> None:
                     for rule in g["rules"]:
                         key = f'{g["name"]}: {rule["name"]} {rule.get("query", "")[:60]!r}'
                         rules.setdefault(key, []).append(rule["evaluationTime"])
+            cpu, wall = _cpu(port) - cpu_start, time.monotonic() - wall_start
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -119,7 +133,9 @@ def main() -> None:
             total += median
             print(f"{name}: median {median * 1000:.1f} ms per evaluation (rounds: "
                   f"{', '.join(f'{t * 1000:.1f}' for t in times)})")
-        print(f"all SLO groups: {total * 1000:.1f} ms per {step}s interval")
+        print(f"all SLO groups: {total * 1000:.1f} ms per {step}s interval; Prometheus process CPU "
+              f"{cpu / wall * 100:.2f}% of one core over {wall:.0f}s; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores")
         slowest = sorted(rules.items(), key=lambda kv: -sorted(kv[1])[len(kv[1]) // 2])[:5]
         for key, times in slowest:
             print(f"  slowest rule: {sorted(times)[len(times) // 2] * 1000:.2f} ms  {key}")

@@ -19,7 +19,7 @@ from generators.layout import slug
 from generators.model import Matcher, Spec
 from generators.promql import render_matchers
 from generators.slo.model import ALERT_WINDOWS, PAGE, POLICIES, SLO, TICKET, window_text
-from generators.slo.names import BUDGET_REMAINING, OBJECTIVE, ratio_name
+from generators.slo.names import BUDGET_REMAINING, OBJECTIVE, coverage_name, ratio_name
 
 KEY = "slos"
 TITLE = "Billing SLOs"
@@ -77,10 +77,12 @@ def _panels(spec: Spec, slo: SLO, y: int) -> list[Any]:
     )
     budget = G.Stat(
         title="Error budget remaining", id=base + 2, gridPos=grid[1],
-        targets=[_target(_series(spec, BUDGET_REMAINING, slo), _legend(spec, slo, "remaining"), 0)],
+        targets=[_target(_series(spec, BUDGET_REMAINING, slo), _legend(spec, slo, "remaining"), 0),
+                 _target(_series(spec, coverage_name(slo.window), slo), _legend(spec, slo, f"{w} recorded"), 1)],
         description=f"Share of the {w} error budget ({slo.budget * 100:g}% of events, {budget_minutes:g} minutes "
                     f"of full outage) not yet spent (`{BUDGET_REMAINING}`). Below 0 the SLO is missed; see the "
-                    "error-budget policy in the runbook.",
+                    f"error-budget policy in the runbook. '{w} recorded' (`{coverage_name(slo.window)}`): the share "
+                    "of the window that holds data; below 100% (after a rollout) the budget is judged on less.",
         thresholds=[{"color": "red", "value": None}, {"color": "orange", "value": 0},
                     {"color": "green", "value": 0.25}],
         format="percentunit", graphMode="area", colorMode="value",

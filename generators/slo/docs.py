@@ -28,6 +28,11 @@ series (`slo:error_budget_remaining:ratio`) is on the Billing SLOs dashboard.
 - A **page** (`ErrorBudgetFastBurn`) means the budget burns fast enough to lose 2% of a 30d
   budget in an hour or 5% in six: act now. A **ticket** (`ErrorBudgetSlowBurn`) means 10%
   in a day or in three days: fix within working hours.
+- A long window speaks only once it is recorded: an alert needs 90% of its long window
+  covered by the SLO's 5m samples (`slo:sli_events:coverage<window>`). After a fresh
+  rollout, or a Prometheus outage longer than the window's 10%, the page can fire after
+  54 minutes (1h window) and the 1x-over-3d ticket only after 2.7 days; the guide's
+  threshold alerts cover the gap.
 - One incident pages once: a guide threshold alert and the fast-burn page of the same
   indicator inhibit each other in Alertmanager (whichever fires first pages; the other
   stays silent while both fire), and the page silences the ticket of its SLO.
@@ -70,7 +75,9 @@ def _section(spec: Spec, slo: SLO, policy: BurnPolicy) -> str:
         f"- SLO: {md_inline(slo.title)}, {percent(slo.objective)} over {window_text(slo.window)} "
         f"(indicator `{slo.indicator.key}`); budget {slo.budget * 100:g}% of events, {_minutes(slo)} of total outage",
         f"- Fires when the budget burns {policy_text(policy)}, with at least {slo.min_errors} bad events in the "
-        "long window (so three failures at night do not page, while a total outage still does within minutes)",
+        "long window (so three failures at night do not page, while a total outage still does within minutes) "
+        "and at least 90% of the long window recorded (a window holding minutes of data after a rollout "
+        "does not speak for days)",
         f"- What the burn rate means: 1x spends exactly the budget over {window_text(slo.window)}; {shares}",
         f"- Dashboard: [{md_inline(slo.title)}]({dashboard_url(spec, slo)})",
         "",
