@@ -662,13 +662,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate30m",
-            "expr": "slo:sli_errors:increase30m{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase30m{slo=\"ingestion_success\"}",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase1h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[1h]) * 300",
             "labels": {
@@ -678,13 +671,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase1h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1h]) * 300",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate1h",
-            "expr": "slo:sli_errors:increase1h{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase1h{slo=\"ingestion_success\"}",
             "labels": {
               "slo": "ingestion_success",
             },
@@ -711,13 +697,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate2h",
-            "expr": "slo:sli_errors:increase2h{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase2h{slo=\"ingestion_success\"}",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase6h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[6h]) * 300",
             "labels": {
@@ -727,13 +706,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase6h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[6h]) * 300",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate6h",
-            "expr": "slo:sli_errors:increase6h{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase6h{slo=\"ingestion_success\"}",
             "labels": {
               "slo": "ingestion_success",
             },
@@ -760,13 +732,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate1d",
-            "expr": "slo:sli_errors:increase1d{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase1d{slo=\"ingestion_success\"}",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
             "record": "slo:sli_events:coverage1d",
             "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1d]) / 288, 1)",
             "labels": {
@@ -783,13 +748,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase3d",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[3d]) * 300",
-            "labels": {
-              "slo": "ingestion_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate3d",
-            "expr": "slo:sli_errors:increase3d{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase3d{slo=\"ingestion_success\"}",
             "labels": {
               "slo": "ingestion_success",
             },
@@ -845,7 +803,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingIngestionSuccessErrorBudgetFastBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1h{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate6h{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_error:ratio_rate30m{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"ingestion_success\"} / slo:sli_events:increase1h{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} / slo:sli_events:increase6h{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_errors:increase30m{slo=\"ingestion_success\"} / slo:sli_events:increase30m{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_success\"} >= 0.9\n)",
             "labels": {
               "severity": "critical",
               "team": "ingestion",
@@ -859,7 +817,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingIngestionSuccessErrorBudgetSlowBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1d{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_error:ratio_rate2h{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate3d{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_error:ratio_rate6h{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"ingestion_success\"} / slo:sli_events:increase1d{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_errors:increase2h{slo=\"ingestion_success\"} / slo:sli_events:increase2h{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"ingestion_success\"} / slo:sli_events:increase3d{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} / slo:sli_events:increase6h{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_success\"} >= 0.9\n)",
             "labels": {
               "severity": "warning",
               "team": "ingestion",
@@ -927,13 +885,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate30m",
-            "expr": "slo:sli_errors:increase30m{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase30m{slo=\"ingestion_latency\"}",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase1h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[1h]) * 300",
             "labels": {
@@ -943,13 +894,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase1h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1h]) * 300",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate1h",
-            "expr": "slo:sli_errors:increase1h{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase1h{slo=\"ingestion_latency\"}",
             "labels": {
               "slo": "ingestion_latency",
             },
@@ -976,13 +920,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate2h",
-            "expr": "slo:sli_errors:increase2h{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase2h{slo=\"ingestion_latency\"}",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase6h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[6h]) * 300",
             "labels": {
@@ -992,13 +929,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase6h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[6h]) * 300",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate6h",
-            "expr": "slo:sli_errors:increase6h{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase6h{slo=\"ingestion_latency\"}",
             "labels": {
               "slo": "ingestion_latency",
             },
@@ -1025,13 +955,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate1d",
-            "expr": "slo:sli_errors:increase1d{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase1d{slo=\"ingestion_latency\"}",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
             "record": "slo:sli_events:coverage1d",
             "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1d]) / 288, 1)",
             "labels": {
@@ -1048,13 +971,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase3d",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[3d]) * 300",
-            "labels": {
-              "slo": "ingestion_latency",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate3d",
-            "expr": "slo:sli_errors:increase3d{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase3d{slo=\"ingestion_latency\"}",
             "labels": {
               "slo": "ingestion_latency",
             },
@@ -1110,7 +1026,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingIngestionLatencyErrorBudgetFastBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1h{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate6h{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_error:ratio_rate30m{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_latency\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"ingestion_latency\"} / slo:sli_events:increase1h{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} / slo:sli_events:increase6h{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_errors:increase30m{slo=\"ingestion_latency\"} / slo:sli_events:increase30m{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_latency\"} >= 0.9\n)",
             "labels": {
               "severity": "critical",
               "team": "ingestion",
@@ -1124,7 +1040,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingIngestionLatencyErrorBudgetSlowBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1d{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_error:ratio_rate2h{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate3d{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_error:ratio_rate6h{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_latency\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"ingestion_latency\"} / slo:sli_events:increase1d{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_errors:increase2h{slo=\"ingestion_latency\"} / slo:sli_events:increase2h{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"ingestion_latency\"} / slo:sli_events:increase3d{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} / slo:sli_events:increase6h{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_latency\"} >= 0.9\n)",
             "labels": {
               "severity": "warning",
               "team": "ingestion",
@@ -1192,13 +1108,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate30m",
-            "expr": "slo:sli_errors:increase30m{slo=\"payment_success\"}\n/\nslo:sli_events:increase30m{slo=\"payment_success\"}",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase1h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[1h]) * 300",
             "labels": {
@@ -1208,13 +1117,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase1h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1h]) * 300",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate1h",
-            "expr": "slo:sli_errors:increase1h{slo=\"payment_success\"}\n/\nslo:sli_events:increase1h{slo=\"payment_success\"}",
             "labels": {
               "slo": "payment_success",
             },
@@ -1241,13 +1143,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate2h",
-            "expr": "slo:sli_errors:increase2h{slo=\"payment_success\"}\n/\nslo:sli_events:increase2h{slo=\"payment_success\"}",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase6h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[6h]) * 300",
             "labels": {
@@ -1257,13 +1152,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase6h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[6h]) * 300",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate6h",
-            "expr": "slo:sli_errors:increase6h{slo=\"payment_success\"}\n/\nslo:sli_events:increase6h{slo=\"payment_success\"}",
             "labels": {
               "slo": "payment_success",
             },
@@ -1290,13 +1178,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate1d",
-            "expr": "slo:sli_errors:increase1d{slo=\"payment_success\"}\n/\nslo:sli_events:increase1d{slo=\"payment_success\"}",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
             "record": "slo:sli_events:coverage1d",
             "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1d]) / 288, 1)",
             "labels": {
@@ -1313,13 +1194,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase3d",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[3d]) * 300",
-            "labels": {
-              "slo": "payment_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate3d",
-            "expr": "slo:sli_errors:increase3d{slo=\"payment_success\"}\n/\nslo:sli_events:increase3d{slo=\"payment_success\"}",
             "labels": {
               "slo": "payment_success",
             },
@@ -1375,7 +1249,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingPaymentSuccessErrorBudgetFastBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1h{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate6h{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_error:ratio_rate30m{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_errors:increase6h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"payment_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"payment_success\"} / slo:sli_events:increase1h{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"payment_success\"} / slo:sli_events:increase6h{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_errors:increase30m{slo=\"payment_success\"} / slo:sli_events:increase30m{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_errors:increase6h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"payment_success\"} >= 0.9\n)",
             "labels": {
               "severity": "critical",
               "team": "payments",
@@ -1389,7 +1263,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingPaymentSuccessErrorBudgetSlowBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1d{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_error:ratio_rate2h{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_errors:increase1d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate3d{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_error:ratio_rate6h{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_errors:increase3d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"payment_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"payment_success\"} / slo:sli_events:increase1d{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_errors:increase2h{slo=\"payment_success\"} / slo:sli_events:increase2h{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_errors:increase1d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"payment_success\"} / slo:sli_events:increase3d{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_errors:increase6h{slo=\"payment_success\"} / slo:sli_events:increase6h{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_errors:increase3d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"payment_success\"} >= 0.9\n)",
             "labels": {
               "severity": "warning",
               "team": "payments",
@@ -1457,13 +1331,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate30m",
-            "expr": "slo:sli_errors:increase30m{slo=\"api_availability\"}\n/\nslo:sli_events:increase30m{slo=\"api_availability\"}",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase1h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[1h]) * 300",
             "labels": {
@@ -1473,13 +1340,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase1h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1h]) * 300",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate1h",
-            "expr": "slo:sli_errors:increase1h{slo=\"api_availability\"}\n/\nslo:sli_events:increase1h{slo=\"api_availability\"}",
             "labels": {
               "slo": "api_availability",
             },
@@ -1506,13 +1366,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate2h",
-            "expr": "slo:sli_errors:increase2h{slo=\"api_availability\"}\n/\nslo:sli_events:increase2h{slo=\"api_availability\"}",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase6h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[6h]) * 300",
             "labels": {
@@ -1522,13 +1375,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase6h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[6h]) * 300",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate6h",
-            "expr": "slo:sli_errors:increase6h{slo=\"api_availability\"}\n/\nslo:sli_events:increase6h{slo=\"api_availability\"}",
             "labels": {
               "slo": "api_availability",
             },
@@ -1555,13 +1401,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate1d",
-            "expr": "slo:sli_errors:increase1d{slo=\"api_availability\"}\n/\nslo:sli_events:increase1d{slo=\"api_availability\"}",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
             "record": "slo:sli_events:coverage1d",
             "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1d]) / 288, 1)",
             "labels": {
@@ -1578,13 +1417,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase3d",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[3d]) * 300",
-            "labels": {
-              "slo": "api_availability",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate3d",
-            "expr": "slo:sli_errors:increase3d{slo=\"api_availability\"}\n/\nslo:sli_events:increase3d{slo=\"api_availability\"}",
             "labels": {
               "slo": "api_availability",
             },
@@ -1640,7 +1472,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingApiAvailabilityErrorBudgetFastBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1h{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate6h{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_error:ratio_rate30m{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"api_availability\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"api_availability\"} / slo:sli_events:increase1h{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"api_availability\"} / slo:sli_events:increase6h{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_errors:increase30m{slo=\"api_availability\"} / slo:sli_events:increase30m{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"api_availability\"} >= 0.9\n)",
             "labels": {
               "severity": "critical",
               "team": "platform",
@@ -1654,7 +1486,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingApiAvailabilityErrorBudgetSlowBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1d{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_error:ratio_rate2h{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate3d{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_error:ratio_rate6h{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"api_availability\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"api_availability\"} / slo:sli_events:increase1d{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_errors:increase2h{slo=\"api_availability\"} / slo:sli_events:increase2h{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"api_availability\"} / slo:sli_events:increase3d{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_errors:increase6h{slo=\"api_availability\"} / slo:sli_events:increase6h{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"api_availability\"} >= 0.9\n)",
             "labels": {
               "severity": "warning",
               "team": "platform",
@@ -1722,13 +1554,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate30m",
-            "expr": "slo:sli_errors:increase30m{slo=\"webhook_success\"}\n/\nslo:sli_events:increase30m{slo=\"webhook_success\"}",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase1h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[1h]) * 300",
             "labels": {
@@ -1738,13 +1563,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase1h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1h]) * 300",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate1h",
-            "expr": "slo:sli_errors:increase1h{slo=\"webhook_success\"}\n/\nslo:sli_events:increase1h{slo=\"webhook_success\"}",
             "labels": {
               "slo": "webhook_success",
             },
@@ -1771,13 +1589,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate2h",
-            "expr": "slo:sli_errors:increase2h{slo=\"webhook_success\"}\n/\nslo:sli_events:increase2h{slo=\"webhook_success\"}",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
             "record": "slo:sli_errors:increase6h",
             "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[6h]) * 300",
             "labels": {
@@ -1787,13 +1598,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase6h",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[6h]) * 300",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate6h",
-            "expr": "slo:sli_errors:increase6h{slo=\"webhook_success\"}\n/\nslo:sli_events:increase6h{slo=\"webhook_success\"}",
             "labels": {
               "slo": "webhook_success",
             },
@@ -1820,13 +1624,6 @@ local lib = import 'lib/format.libsonnet';
             },
           },
           {
-            "record": "slo:sli_error:ratio_rate1d",
-            "expr": "slo:sli_errors:increase1d{slo=\"webhook_success\"}\n/\nslo:sli_events:increase1d{slo=\"webhook_success\"}",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
             "record": "slo:sli_events:coverage1d",
             "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1d]) / 288, 1)",
             "labels": {
@@ -1843,13 +1640,6 @@ local lib = import 'lib/format.libsonnet';
           {
             "record": "slo:sli_events:increase3d",
             "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[3d]) * 300",
-            "labels": {
-              "slo": "webhook_success",
-            },
-          },
-          {
-            "record": "slo:sli_error:ratio_rate3d",
-            "expr": "slo:sli_errors:increase3d{slo=\"webhook_success\"}\n/\nslo:sli_events:increase3d{slo=\"webhook_success\"}",
             "labels": {
               "slo": "webhook_success",
             },
@@ -1905,7 +1695,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingWebhookSuccessErrorBudgetFastBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1h{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate6h{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_error:ratio_rate30m{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"webhook_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"webhook_success\"} / slo:sli_events:increase1h{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"webhook_success\"} / slo:sli_events:increase6h{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_errors:increase30m{slo=\"webhook_success\"} / slo:sli_events:increase30m{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"webhook_success\"} >= 0.9\n)",
             "labels": {
               "severity": "critical",
               "team": "payments",
@@ -1919,7 +1709,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": "BillingWebhookSuccessErrorBudgetSlowBurn",
-            "expr": "(\nslo:sli_error:ratio_rate1d{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_error:ratio_rate2h{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_error:ratio_rate3d{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_error:ratio_rate6h{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"webhook_success\"} >= 0.9\n)",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"webhook_success\"} / slo:sli_events:increase1d{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_errors:increase2h{slo=\"webhook_success\"} / slo:sli_events:increase2h{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"webhook_success\"} / slo:sli_events:increase3d{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_errors:increase6h{slo=\"webhook_success\"} / slo:sli_events:increase6h{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"webhook_success\"} >= 0.9\n)",
             "labels": {
               "severity": "warning",
               "team": "payments",

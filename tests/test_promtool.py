@@ -18,8 +18,9 @@ def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([require_tool("promtool"), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def test_rules_pass_promtool_lint() -> None:
-    result = _promtool("check", "rules", "--lint=all", "--lint-fatal", str(RULES_PATH))
+@pytest.mark.parametrize("rule_file", sorted((ROOT / "alerts").glob("*.rules.yml")), ids=lambda p: p.name)
+def test_rules_pass_promtool_lint(rule_file: Path) -> None:
+    result = _promtool("check", "rules", "--lint=all", "--lint-fatal", str(rule_file))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -18,8 +18,8 @@ from generators.grafana_json import dashboard_json, datasource_variable, label_v
 from generators.layout import slug
 from generators.model import Matcher, Spec
 from generators.promql import render_matchers
-from generators.slo.model import ALERT_WINDOWS, PAGE, POLICIES, SLO, TICKET, window_text
-from generators.slo.names import BUDGET_REMAINING, OBJECTIVE, coverage_name, ratio_name
+from generators.slo.model import ALERT_WINDOWS, BASE_WINDOW, PAGE, POLICIES, SLO, TICKET, window_text
+from generators.slo.names import BUDGET_REMAINING, OBJECTIVE, coverage_name, errors_name, events_name, ratio_name
 
 KEY = "slos"
 TITLE = "Billing SLOs"
@@ -50,6 +50,13 @@ def _series(spec: Spec, name: str, slo: SLO, extra: tuple[Matcher, ...] = ()) ->
     matchers = [Matcher("slo", "=", slo.key), *extra]
     matchers += [Matcher(label, "=~", f"${label}") for label in spec.settings.aggregation_labels]
     return name + "{" + render_matchers(matchers) + "}"
+
+
+def _ratio(spec: Spec, slo: SLO, window: int) -> str:
+    """The window's error ratio as the alerts compute it (recorded, or recorded counts divided)."""
+    if window in (BASE_WINDOW, slo.window):
+        return _series(spec, ratio_name(window), slo)
+    return f"{_series(spec, errors_name(window), slo)} / {_series(spec, events_name(window), slo)}"
 
 
 def _legend(spec: Spec, slo: SLO, what: str) -> str:
@@ -88,7 +95,7 @@ def _panels(spec: Spec, slo: SLO, y: int) -> list[Any]:
         format="percentunit", graphMode="area", colorMode="value",
     )
     burn_targets = [
-        _target(f"{_series(spec, ratio_name(w), slo)} / {slo.budget:g}", _legend(spec, slo, window_text(w)), i)
+        _target(f"{_ratio(spec, slo, w)} / {slo.budget:g}", _legend(spec, slo, window_text(w)), i)
         for i, w in enumerate(ALERT_WINDOWS)
     ]
     factors = sorted({bw.factor for p in POLICIES for bw in p.windows})
@@ -98,7 +105,8 @@ def _panels(spec: Spec, slo: SLO, y: int) -> list[Any]:
                                    for bw in p.windows) for p in (PAGE, TICKET))
     burn = G.TimeSeries(
         title="Burn rate by window", id=base + 3, gridPos=grid[2], targets=burn_targets,
-        description=f"Error ratio / budget ({slo.budget:g}) per window (`slo:sli_error:ratio_rate*`); 1x spends "
+        description=f"Error ratio / budget ({slo.budget:g}) per window (`slo:sli_errors:increase<window> / "
+                    "slo:sli_events:increase<window>`, the 5m one `slo:sli_error:ratio_rate5m`); 1x spends "
                     f"exactly the budget over {w}. Dashed lines: the alert factors. Alerts: {alerts}.",
         thresholds=[{"color": "green", "value": None}, *({"color": colors[f], "value": f} for f in factors)],
         unit="short", thresholdsStyleMode="dashed", legendDisplayMode="list",

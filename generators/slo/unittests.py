@@ -257,7 +257,7 @@ def ticket_slow_burn(spec: Spec, slo: SLO) -> Case:
     # so its 1x pair stays out of this scenario; ticket_fresh_rollout covers it)
     a = DAY // step + 12
     b = a + bw.long // step + 12
-    n = b + 10 * 3600 // step
+    n = b + 2 * 3600 // step  # the ticket resolves minutes after recovery (its 2h short window)
     errors = [0] * a + [burning] * (b - a) + [0] * (n - b)
     case = Case(spec, slo, "", step, [per] * n, errors)
     fired = case.oracle.first_firing(TICKET, a, b)
@@ -313,7 +313,9 @@ def page_fresh_rollout(spec: Spec, slo: SLO) -> Case:
 
 
 def ticket_fresh_rollout(spec: Spec, slo: SLO) -> Case:
-    return _fresh_rollout(spec, slo, TICKET, TICKET_STEP, busy(slo) * TICKET_STEP // 60, 3 * DAY // TICKET_STEP)
+    # just past the point where 90% of 3d is recorded: promtool's cost grows with the run's length
+    length = (round(COVERED * 3 * DAY) + 3600) // TICKET_STEP
+    return _fresh_rollout(spec, slo, TICKET, TICKET_STEP, busy(slo) * TICKET_STEP // 60, length)
 
 
 PLANS = {
