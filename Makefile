@@ -39,9 +39,11 @@ tools:
 	    prometheus prometheus-alertmanager jsonnet >/dev/null; }
 
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
-# The HA topology (several minutes) has its own target.
+# Three workers on two cores: the end-to-end and signal tests mostly wait on real servers, and
+# a third worker overlaps that waiting with the CPU-bound files. The HA topology (several
+# minutes) has its own target.
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not ha and not backtest"
+	$(PY) -m pytest -q -n 3 --dist loadfile -m "not ha and not backtest"
 
 # two clusters -> central HA pair -> 3-node Alertmanager cluster (tests/ha, ~7 min); prints
 # the measured latencies and duplicate counts
