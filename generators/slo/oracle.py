@@ -56,31 +56,33 @@ class Oracle:
         return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, self.end)]
 
     def _series(self, window: int) -> tuple[list[float | None], list[float], list[float]]:
-        """Burn rate, bad events and coverage of a window at every sample, computed once."""
-        if window in self._cache:
-            return self._cache[window]
-        budget = self.slo.budget
-        burns: list[float | None] = []
-        bad: list[float] = []
-        coverage: list[float] = []
-        for i in range(self.end):
-            if window == BASE_WINDOW:
-                e, t = self.errors_rate[i], self.events_rate[i]
-                burns.append(None if e is None or t is None or t == 0 else e / t / budget)
-                bad.append(0.0)
-                coverage.append(0.0)
-                continue
-            now = i * self.step
-            hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
-            lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
-            errors = (self._grid_errors[hi] - self._grid_errors[lo]) * BASE_WINDOW
-            events = (self._grid_events[hi] - self._grid_events[lo]) * BASE_WINDOW
-            count = self._grid_count[hi] - self._grid_count[lo]
-            burns.append(errors / events / budget if count and events > 0 else None)
-            bad.append(errors if count else 0.0)
-            coverage.append(min(1.0, count / (window // BASE_WINDOW)))
-        self._cache[window] = (burns, bad, coverage)
-        return self._cache[window]
+        """Burn rate, bad events and coverage of a window at every sample, computed once
+        (plain local arithmetic: the build plans every generated test with these)."""
+        cached = self._cache.get(window)
+        if cached is not None:
+            return cached
+        budget, n = self.slo.budget, self.end
+        if window == BASE_WINDOW:
+            burns = [None if e is None or t is None or t == 0 else e / t / budget
+                     for e, t in zip(self.errors_rate, self.events_rate, strict=True)]
+            result: tuple[list[float | None], list[float], list[float]] = (burns, [0.0] * n, [0.0] * n)
+        else:
+            ge, gr, gc, step, expected = self._grid_events, self._grid_errors, self._grid_count, self.step, \
+                window // BASE_WINDOW
+            burns, bad, coverage = [], [], []
+            for i in range(n):
+                now = i * step
+                hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
+                lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
+                count = gc[hi] - gc[lo]
+                errors = (gr[hi] - gr[lo]) * BASE_WINDOW
+                events = (ge[hi] - ge[lo]) * BASE_WINDOW
+                burns.append(errors / events / budget if count and events > 0 else None)
+                bad.append(errors if count else 0.0)
+                coverage.append(min(1.0, count / expected))
+            result = (burns, bad, coverage)
+        self._cache[window] = result
+        return result
 
     def burn(self, i: int, window: int) -> float | None:
         return self._series(window)[0][i]
