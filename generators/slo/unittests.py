@@ -361,7 +361,7 @@ def policy_tests(spec: Spec, policy: BurnPolicy) -> list[dict[str, Any]]:
             case.variant = variant
         all_cases += cases
         scenarios.append(f"[{variant}] {title}: " + "; ".join(c.name for c in cases))
-    return [render_cases(" | ".join(scenarios), all_cases)]
+    return [render_cases("\n".join(scenarios), all_cases)]
 
 
 def render_slo_tests(spec: Spec) -> dict[str, str]:
