@@ -29,7 +29,9 @@ def test_there_are_generated_and_scenario_tests() -> None:
     assert SCENARIO_TESTS
 
 
-@pytest.mark.parametrize("test_file", GENERATED_TESTS + SCENARIO_TESTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("test_file", [
+    pytest.param(p, marks=pytest.mark.slo_days) if "ErrorBudgetSlowBurn" in p.name else p  # make test-slo
+    for p in GENERATED_TESTS + SCENARIO_TESTS], ids=lambda p: p.name)
 def test_promtool_unit_tests(test_file: Path) -> None:
     result = _promtool("test", "rules", str(test_file))
     assert result.returncode == 0, result.stdout + result.stderr

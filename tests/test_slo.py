@@ -159,6 +159,7 @@ def test_generated_slo_tests_fail_when_the_rules_are_wrong(tmp_path: Path) -> No
     assert 'cluster="cluster-d", severity="critical", slo="ingestion_success"' in out  # young 6h window pages
 
 
+@pytest.mark.slo_days
 def test_generated_ticket_tests_fail_without_the_coverage_condition(tmp_path: Path) -> None:
     """The old bug: a 3d window holding minutes of data judged three days by them."""
     rules = SLO_RULES_PATH.read_text()
