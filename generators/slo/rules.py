@@ -6,8 +6,9 @@ first interval of each 5m, whatever the group's phase), and windows sum those
 (`sum_over_time(errors_rate5m_step5m[3d]) * 300`). Consecutive 5m rates 5m apart tile the
 window, so the sum times 5m is the number of events in it, whatever the rule interval (30s
 in production, 1m or 5m in the generated tests), and reading 3d costs 864 samples, not the
-8640 a 30s interval leaves (a subquery `[3d:5m]` would give the same points, measured
-about 10x slower to evaluate). The grid also counts what is missing: a window's coverage
+8640 a 30s interval leaves (a subquery `[3d:5m]` gives the same points; the ticket's promtool
+tests took 32 s of CPU with subqueries, 25 s with this, on the loaded shared machine).
+The grid also counts what is missing: a window's coverage
 is the share of its 5m samples that exist. Alerts read only long windows whose
 coverage is at least COVERED, so a window that holds minutes of data after a rollout (or a
 restart) cannot speak for three days.
