@@ -1,4 +1,4 @@
-"""An N-times larger spec: every indicator, alert and dashboard row copied N times.
+"""An N-times larger spec: every indicator, alert, SLO and dashboard row copied N times.
 
 Only the parts of the spec format that any version of it must have are relied on: an
 `indicators` mapping, an `alerts` list whose entries have `name`, `indicator` and
@@ -65,6 +65,10 @@ def scale_spec(spec: dict[str, Any], times: int) -> dict[str, Any]:
     dashboards = spec.get("dashboards")
     if isinstance(dashboards, list):
         scaled["dashboards"] = [_scale_dashboard(d, times, known) for d in dashboards]
+    slos = spec.get("slos")
+    if isinstance(slos, dict):  # each copy's SLOs on that copy's indicators
+        scaled["slos"] = {indicator_copy(key, n): _rename_indicator_refs(copy.deepcopy(value), n, known)
+                          for n in range(1, times + 1) for key, value in slos.items()}
     return scaled
 
 

@@ -15,6 +15,7 @@ from generators.durations import format_duration
 from generators.kinds import kind_of
 from generators.model import Receiver, Spec
 from generators.routing import team_receivers
+from generators.slo.routing import slo_inhibit_rules, slo_routes_needed
 from generators.yamlout import dump_yaml
 
 CONFIG_FILE = "alertmanager/alertmanager.yml"
@@ -51,8 +52,9 @@ def render_routes(spec: Spec) -> list[dict[str, Any]]:
         {"receiver": name, "continue": True, **_timing(spec, "critical")}
         for name in spec.routing.all_alerts_to
     ]
-    severities = sorted({a.severity for a in spec.alerts}, key=["critical", "warning", "info"].index)
-    for team in sorted({a.team for a in spec.alerts}):
+    sent = {(a.team, a.severity) for a in spec.alerts} | slo_routes_needed(spec)
+    severities = sorted({severity for _, severity in sent}, key=["critical", "warning", "info"].index)
+    for team in sorted({team for team, _ in sent}):
         for severity in severities:
             targets = team_receivers(spec.teams[team], severity)
             for index, receiver in enumerate(targets):
@@ -99,7 +101,7 @@ def render_inhibit_rules(spec: Spec) -> list[dict[str, Any]]:
                 "target_matchers": [_alternatives(lesser)],
                 "equal": list(kind_of(ind).kept_labels(spec, ind)),
             })
-    return rules
+    return rules + slo_inhibit_rules(spec)
 
 
 def render_receiver(receiver: Receiver) -> dict[str, Any]:

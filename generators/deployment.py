@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 AGENT_FLAGS = ("--enable-feature=agent",)
 CENTRAL_FLAGS = ("--web.enable-remote-write-receiver",)
-DEFAULT_RULES_PATH = "/etc/prometheus/rules/billing.rules.yml"
+DEFAULT_RULES_PATH = "/etc/prometheus/rules/*.rules.yml"  # the guide's rules and the SLOs'
 DEFAULT_PEER_TIMEOUT = 15.0  # Alertmanager's --cluster.peer-timeout
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
@@ -328,7 +328,7 @@ def render_deployment_files(deployment: Deployment | None) -> dict[str, str]:
             deployment, cluster.name))
     for replica in deployment.central:
         header = (f"{GENERATED_HEADER}# Central replica {replica.name}: prometheus {' '.join(CENTRAL_FLAGS)} "
-                  f"--config.file=this file; copy alerts/billing.rules.yml to {DEFAULT_RULES_PATH}\n")
+                  "--config.file=this file; copy alerts/*.rules.yml to /etc/prometheus/rules/\n")
         files[f"deploy/prometheus/central-{replica.name}.yml"] = header + to_yaml(render_central_config(
             deployment, replica.name))
     lines = [GENERATED_HEADER.rstrip("\n"), "# Start each Alertmanager peer with the shared configuration "

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-if TYPE_CHECKING:  # the topology's own data classes live beside its checks
+if TYPE_CHECKING:  # the topology's and the SLOs' own data classes live beside their checks
     from generators.deployment import Deployment
+    from generators.slo.model import SLO
 
 Op = Literal["<", "<=", ">", ">="]
 Severity = Literal["critical", "warning", "info"]
@@ -165,6 +166,8 @@ class Settings:
     selectors: dict[str, tuple[tuple[str, str], ...]]  # source -> sorted (label, value) pairs
     runbook_url: str
     grafana_url: str
+    retention: int = 0  # Prometheus' TSDB retention in seconds; 0: not declared
+    slo_day: int = 86400  # seconds an SLO day lasts: shorter only in test profiles (generators/slo/model.py)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class Spec:
     routing: Routing | None = None
     deployment: Deployment | None = None  # the multi-cluster topology, when the spec describes one
     packaging: Packaging = field(default_factory=Packaging)
+    slos: tuple[SLO, ...] = ()
 
     def alerts_of(self, indicator: Indicator) -> tuple[Alert, ...]:
         """The alerts on one indicator, in spec order."""

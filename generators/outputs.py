@@ -16,6 +16,10 @@ from generators.mixin import render_mixin
 from generators.model import Spec
 from generators.ruler import render_ruler
 from generators.rules import RULES_FILE, render_rule_groups
+from generators.slo.dashboard import render_slo_dashboard
+from generators.slo.docs import render_slo_docs
+from generators.slo.rules import render_slo_rule_file
+from generators.slo.unittests import render_slo_tests
 from generators.unittests import render_unit_tests
 from generators.yamlout import dump_yaml
 
@@ -23,7 +27,9 @@ from generators.yamlout import dump_yaml
 def render_monitoring(spec: Spec) -> dict[str, str]:
     """The rule files and dashboards: what the mixin, PrometheusRules and rulers repackage."""
     files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
+    files.update(render_slo_rule_file(spec))
     files.update(render_dashboards(spec))
+    files.update(render_slo_dashboard(spec))
     return files
 
 
@@ -32,7 +38,8 @@ def render_all(spec: Spec) -> dict[str, str]:
     monitoring = render_monitoring(spec)
     files = dict(monitoring)
     files.update(render_unit_tests(spec))
-    files["docs/alerts.md"] = render_alert_docs(spec)
+    files["docs/alerts.md"] = render_alert_docs(spec) + render_slo_docs(spec)
+    files.update(render_slo_tests(spec))
     files.update(render_alertmanager(spec))
     files.update(render_deployment_files(spec.deployment))
     files.update(render_mixin(spec, render_monitoring, monitoring))

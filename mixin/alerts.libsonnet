@@ -616,6 +616,1121 @@ local lib = import 'lib/format.libsonnet';
           },
         ],
       },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".slo.ingestion_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "slo:sli_events:rate5m",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m",
+            "expr": "sum by (cluster) (rate(billing_events_received_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[5m]))\n  or on (cluster)\nslo:sli_events:rate5m{slo=\"ingestion_success\"} * 0",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:rate5m_step5m",
+            "expr": "slo:sli_events:rate5m{slo=\"ingestion_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m_step5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"ingestion_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"ingestion_success\"}\n/\nslo:sli_events:rate5m{slo=\"ingestion_success\"}",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30m",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30m",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1h]) / 12, 1)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase2h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase2h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase6h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase6h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage6h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[6h]) / 72, 1)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[1d]) / 288, 1)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase3d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase3d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage3d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[3d]) / 864, 1)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate30d",
+            "expr": "slo:sli_errors:increase30d{slo=\"ingestion_success\"}\n/\nslo:sli_events:increase30d{slo=\"ingestion_success\"}",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage30d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_success\"}[4w2d]) / 8640, 1)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:error_budget_remaining:ratio",
+            "expr": "1 - slo:sli_error:ratio_rate30d{slo=\"ingestion_success\"} / 0.005",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "record": "slo:objective:ratio",
+            "expr": "vector(0.995)",
+            "labels": {
+              "slo": "ingestion_success",
+            },
+          },
+          {
+            "alert": "BillingIngestionSuccessErrorBudgetFastBurn",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"ingestion_success\"} / slo:sli_events:increase1h{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_success\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} / slo:sli_events:increase6h{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_errors:increase30m{slo=\"ingestion_success\"} / slo:sli_events:increase30m{slo=\"ingestion_success\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "critical",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Event ingestion success rate: the 99.5% SLO is burning its error budget fast.",
+              "description": "Event ingestion success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (page: > 14.4x over 1h and 5m, or > 6x over 6h and 30m; objective 99.5% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingingestionsuccesserrorbudgetfastburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=4",
+            },
+          },
+          {
+            "alert": "BillingIngestionSuccessErrorBudgetSlowBurn",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"ingestion_success\"} / slo:sli_events:increase1d{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_errors:increase2h{slo=\"ingestion_success\"} / slo:sli_events:increase2h{slo=\"ingestion_success\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"ingestion_success\"} / slo:sli_events:increase3d{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_errors:increase6h{slo=\"ingestion_success\"} / slo:sli_events:increase6h{slo=\"ingestion_success\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "warning",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Event ingestion success rate: the 99.5% SLO is burning its error budget slowly but steadily.",
+              "description": "Event ingestion success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (ticket: > 3x over 1d and 2h, or > 1x over 3d and 6h; objective 99.5% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingingestionsuccesserrorbudgetslowburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=4",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".slo.ingestion_latency",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "slo:sli_events:rate5m",
+            "expr": "sum by (cluster) (rate(billing_event_ingestion_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",le=\"+Inf\"}[5m]))",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m",
+            "expr": "slo:sli_events:rate5m{slo=\"ingestion_latency\"}\n  - on (cluster)\nsum by (cluster) (rate(billing_event_ingestion_duration_seconds_bucket{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",le=~\"1|1\\\\.0\"}[5m]))",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:rate5m_step5m",
+            "expr": "slo:sli_events:rate5m{slo=\"ingestion_latency\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m_step5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"ingestion_latency\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"ingestion_latency\"}\n/\nslo:sli_events:rate5m{slo=\"ingestion_latency\"}",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30m",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[30m]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30m",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[30m]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[1h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1h]) / 12, 1)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase2h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[2h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase2h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[2h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase6h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[6h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase6h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[6h]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage6h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[6h]) / 72, 1)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[1d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[1d]) / 288, 1)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase3d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[3d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase3d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[3d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage3d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[3d]) / 864, 1)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"ingestion_latency\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate30d",
+            "expr": "slo:sli_errors:increase30d{slo=\"ingestion_latency\"}\n/\nslo:sli_events:increase30d{slo=\"ingestion_latency\"}",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage30d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"ingestion_latency\"}[4w2d]) / 8640, 1)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:error_budget_remaining:ratio",
+            "expr": "1 - slo:sli_error:ratio_rate30d{slo=\"ingestion_latency\"} / 0.01",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "record": "slo:objective:ratio",
+            "expr": "vector(0.99)",
+            "labels": {
+              "slo": "ingestion_latency",
+            },
+          },
+          {
+            "alert": "BillingIngestionLatencyErrorBudgetFastBurn",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"ingestion_latency\"} / slo:sli_events:increase1h{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"ingestion_latency\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} / slo:sli_events:increase6h{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_errors:increase30m{slo=\"ingestion_latency\"} / slo:sli_events:increase30m{slo=\"ingestion_latency\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"ingestion_latency\"} >= 0.9\n)",
+            "labels": {
+              "severity": "critical",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Events durably written within 1 s: the 99% SLO is burning its error budget fast.",
+              "description": "Events durably written within 1 s burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (page: > 14.4x over 1h and 5m, or > 6x over 6h and 30m; objective 99% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingingestionlatencyerrorbudgetfastburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=9",
+            },
+          },
+          {
+            "alert": "BillingIngestionLatencyErrorBudgetSlowBurn",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"ingestion_latency\"} / slo:sli_events:increase1d{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_errors:increase2h{slo=\"ingestion_latency\"} / slo:sli_events:increase2h{slo=\"ingestion_latency\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"ingestion_latency\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"ingestion_latency\"} / slo:sli_events:increase3d{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_errors:increase6h{slo=\"ingestion_latency\"} / slo:sli_events:increase6h{slo=\"ingestion_latency\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"ingestion_latency\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"ingestion_latency\"} >= 0.9\n)",
+            "labels": {
+              "severity": "warning",
+              "team": "ingestion",
+            },
+            "annotations": {
+              "summary": "Events durably written within 1 s: the 99% SLO is burning its error budget slowly but steadily.",
+              "description": "Events durably written within 1 s burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (ticket: > 3x over 1d and 2h, or > 1x over 3d and 6h; objective 99% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingingestionlatencyerrorbudgetslowburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=9",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".slo.payment_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "slo:sli_events:rate5m",
+            "expr": "sum by (cluster, provider) (rate(billing_payments_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m",
+            "expr": "sum by (cluster, provider) (rate(billing_payments_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[5m]))\n  or on (cluster, provider)\nslo:sli_events:rate5m{slo=\"payment_success\"} * 0",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:rate5m_step5m",
+            "expr": "slo:sli_events:rate5m{slo=\"payment_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m_step5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"payment_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"payment_success\"}\n/\nslo:sli_events:rate5m{slo=\"payment_success\"}",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30m",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30m",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1h]) / 12, 1)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase2h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase2h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase6h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase6h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage6h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[6h]) / 72, 1)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[1d]) / 288, 1)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase3d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase3d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage3d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[3d]) / 864, 1)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"payment_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate30d",
+            "expr": "slo:sli_errors:increase30d{slo=\"payment_success\"}\n/\nslo:sli_events:increase30d{slo=\"payment_success\"}",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage30d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"payment_success\"}[4w2d]) / 8640, 1)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:error_budget_remaining:ratio",
+            "expr": "1 - slo:sli_error:ratio_rate30d{slo=\"payment_success\"} / 0.05",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "record": "slo:objective:ratio",
+            "expr": "vector(0.95)",
+            "labels": {
+              "slo": "payment_success",
+            },
+          },
+          {
+            "alert": "BillingPaymentSuccessErrorBudgetFastBurn",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"payment_success\"} / slo:sli_events:increase1h{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"payment_success\"} / 0.05 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"payment_success\"} / slo:sli_events:increase6h{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_errors:increase30m{slo=\"payment_success\"} / slo:sli_events:increase30m{slo=\"payment_success\"} / 0.05 > 6\nand\nslo:sli_errors:increase6h{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"payment_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "critical",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Payment success rate: the 95% SLO is burning its error budget fast.",
+              "description": "Payment success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }} (page: > 14.4x over 1h and 5m, or > 6x over 6h and 30m; objective 95% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingpaymentsuccesserrorbudgetfastburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=14",
+            },
+          },
+          {
+            "alert": "BillingPaymentSuccessErrorBudgetSlowBurn",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"payment_success\"} / slo:sli_events:increase1d{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_errors:increase2h{slo=\"payment_success\"} / slo:sli_events:increase2h{slo=\"payment_success\"} / 0.05 > 3\nand\nslo:sli_errors:increase1d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"payment_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"payment_success\"} / slo:sli_events:increase3d{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_errors:increase6h{slo=\"payment_success\"} / slo:sli_events:increase6h{slo=\"payment_success\"} / 0.05 > 1\nand\nslo:sli_errors:increase3d{slo=\"payment_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"payment_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "warning",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Payment success rate: the 95% SLO is burning its error budget slowly but steadily.",
+              "description": "Payment success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }} (ticket: > 3x over 1d and 2h, or > 1x over 3d and 6h; objective 95% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingpaymentsuccesserrorbudgetslowburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=14",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".slo.api_availability",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "slo:sli_events:rate5m",
+            "expr": "sum by (cluster) (rate(http_requests_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m",
+            "expr": "sum by (cluster) (rate(http_requests_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",code=~\"5..\"}[5m]))\n  or on (cluster)\nslo:sli_events:rate5m{slo=\"api_availability\"} * 0",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:rate5m_step5m",
+            "expr": "slo:sli_events:rate5m{slo=\"api_availability\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m_step5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"api_availability\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"api_availability\"}\n/\nslo:sli_events:rate5m{slo=\"api_availability\"}",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30m",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[30m]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30m",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[30m]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[1h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1h]) / 12, 1)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase2h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[2h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase2h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[2h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase6h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[6h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase6h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[6h]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage6h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[6h]) / 72, 1)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[1d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[1d]) / 288, 1)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase3d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[3d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase3d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[3d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage3d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[3d]) / 864, 1)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"api_availability\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate30d",
+            "expr": "slo:sli_errors:increase30d{slo=\"api_availability\"}\n/\nslo:sli_events:increase30d{slo=\"api_availability\"}",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage30d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"api_availability\"}[4w2d]) / 8640, 1)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:error_budget_remaining:ratio",
+            "expr": "1 - slo:sli_error:ratio_rate30d{slo=\"api_availability\"} / 0.005",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "record": "slo:objective:ratio",
+            "expr": "vector(0.995)",
+            "labels": {
+              "slo": "api_availability",
+            },
+          },
+          {
+            "alert": "BillingApiAvailabilityErrorBudgetFastBurn",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"api_availability\"} / slo:sli_events:increase1h{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"api_availability\"} / 0.005 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"api_availability\"} / slo:sli_events:increase6h{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_errors:increase30m{slo=\"api_availability\"} / slo:sli_events:increase30m{slo=\"api_availability\"} / 0.005 > 6\nand\nslo:sli_errors:increase6h{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"api_availability\"} >= 0.9\n)",
+            "labels": {
+              "severity": "critical",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "API availability (non-5xx): the 99.5% SLO is burning its error budget fast.",
+              "description": "API availability (non-5xx) burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (page: > 14.4x over 1h and 5m, or > 6x over 6h and 30m; objective 99.5% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingapiavailabilityerrorbudgetfastburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=19",
+            },
+          },
+          {
+            "alert": "BillingApiAvailabilityErrorBudgetSlowBurn",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"api_availability\"} / slo:sli_events:increase1d{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_errors:increase2h{slo=\"api_availability\"} / slo:sli_events:increase2h{slo=\"api_availability\"} / 0.005 > 3\nand\nslo:sli_errors:increase1d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"api_availability\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"api_availability\"} / slo:sli_events:increase3d{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_errors:increase6h{slo=\"api_availability\"} / slo:sli_events:increase6h{slo=\"api_availability\"} / 0.005 > 1\nand\nslo:sli_errors:increase3d{slo=\"api_availability\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"api_availability\"} >= 0.9\n)",
+            "labels": {
+              "severity": "warning",
+              "team": "platform",
+            },
+            "annotations": {
+              "summary": "API availability (non-5xx): the 99.5% SLO is burning its error budget slowly but steadily.",
+              "description": "API availability (non-5xx) burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} (ticket: > 3x over 1d and 2h, or > 1x over 3d and 6h; objective 99.5% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingapiavailabilityerrorbudgetslowburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=19",
+            },
+          },
+        ],
+      },
+      {
+        "name": std.asciiLower(c.alertPrefix) + ".slo.webhook_success",
+        "interval": "30s",
+        "rules": [
+          {
+            "record": "slo:sli_events:rate5m",
+            "expr": "sum by (cluster, provider) (rate(billing_payment_webhooks_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[5m]))",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m",
+            "expr": "sum by (cluster, provider) (rate(billing_payment_webhooks_total{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\",outcome=\"failure\"}[5m]))\n  or on (cluster, provider)\nslo:sli_events:rate5m{slo=\"webhook_success\"} * 0",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:rate5m_step5m",
+            "expr": "slo:sli_events:rate5m{slo=\"webhook_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:rate5m_step5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"webhook_success\"}\nand on ()\n(vector(time() % 300) < 30)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate5m",
+            "expr": "slo:sli_errors:rate5m{slo=\"webhook_success\"}\n/\nslo:sli_events:rate5m{slo=\"webhook_success\"}",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30m",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30m",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[30m]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1h]) / 12, 1)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase2h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase2h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[2h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase6h",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase6h",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[6h]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage6h",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[6h]) / 72, 1)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase1d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase1d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage1d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[1d]) / 288, 1)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase3d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase3d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[3d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage3d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[3d]) / 864, 1)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_errors:increase30d",
+            "expr": "sum_over_time(slo:sli_errors:rate5m_step5m{slo=\"webhook_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:increase30d",
+            "expr": "sum_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[4w2d]) * 300",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_error:ratio_rate30d",
+            "expr": "slo:sli_errors:increase30d{slo=\"webhook_success\"}\n/\nslo:sli_events:increase30d{slo=\"webhook_success\"}",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:sli_events:coverage30d",
+            "expr": "clamp_max(count_over_time(slo:sli_events:rate5m_step5m{slo=\"webhook_success\"}[4w2d]) / 8640, 1)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:error_budget_remaining:ratio",
+            "expr": "1 - slo:sli_error:ratio_rate30d{slo=\"webhook_success\"} / 0.01",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "record": "slo:objective:ratio",
+            "expr": "vector(0.99)",
+            "labels": {
+              "slo": "webhook_success",
+            },
+          },
+          {
+            "alert": "BillingWebhookSuccessErrorBudgetFastBurn",
+            "expr": "(\nslo:sli_errors:increase1h{slo=\"webhook_success\"} / slo:sli_events:increase1h{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_error:ratio_rate5m{slo=\"webhook_success\"} / 0.01 > 14.4\nand\nslo:sli_errors:increase1h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1h{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase6h{slo=\"webhook_success\"} / slo:sli_events:increase6h{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_errors:increase30m{slo=\"webhook_success\"} / slo:sli_events:increase30m{slo=\"webhook_success\"} / 0.01 > 6\nand\nslo:sli_errors:increase6h{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage6h{slo=\"webhook_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "critical",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Payment webhook success rate: the 99% SLO is burning its error budget fast.",
+              "description": "Payment webhook success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }} (page: > 14.4x over 1h and 5m, or > 6x over 6h and 30m; objective 99% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingwebhooksuccesserrorbudgetfastburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=24",
+            },
+          },
+          {
+            "alert": "BillingWebhookSuccessErrorBudgetSlowBurn",
+            "expr": "(\nslo:sli_errors:increase1d{slo=\"webhook_success\"} / slo:sli_events:increase1d{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_errors:increase2h{slo=\"webhook_success\"} / slo:sli_events:increase2h{slo=\"webhook_success\"} / 0.01 > 3\nand\nslo:sli_errors:increase1d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage1d{slo=\"webhook_success\"} >= 0.9\n)\nor\n(\nslo:sli_errors:increase3d{slo=\"webhook_success\"} / slo:sli_events:increase3d{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_errors:increase6h{slo=\"webhook_success\"} / slo:sli_events:increase6h{slo=\"webhook_success\"} / 0.01 > 1\nand\nslo:sli_errors:increase3d{slo=\"webhook_success\"} >= 10\nand\nslo:sli_events:coverage3d{slo=\"webhook_success\"} >= 0.9\n)",
+            "labels": {
+              "severity": "warning",
+              "team": "payments",
+            },
+            "annotations": {
+              "summary": "Payment webhook success rate: the 99% SLO is burning its error budget slowly but steadily.",
+              "description": "Payment webhook success rate burns its error budget at {{ $value | humanize }}x the sustainable rate over the alert's long window{{ with $labels.cluster }} in cluster {{ . }}{{ end }} for provider {{ $labels.provider }} (ticket: > 3x over 1d and 2h, or > 1x over 3d and 6h; objective 99% over 30d).",
+              "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#billingwebhooksuccesserrorbudgetslowburn",
+              "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-slos/billing-slos?viewPanel=24",
+            },
+          },
+        ],
+      },
     ],
   },
   prometheusRules+:: {

@@ -4,5 +4,6 @@
     "financial.json": (import "dashboards/financial.libsonnet")($._config),
     "overview.json": (import "dashboards/overview.libsonnet")($._config),
     "performance.json": (import "dashboards/performance.libsonnet")($._config),
+    "slos.json": (import "dashboards/slos.libsonnet")($._config),
   },
 }

@@ -61,6 +61,9 @@ class Params:
 SCENARIOS: dict[str, Params] = {
     "healthy": Params(),
     "ingestion_failures": Params(event_failure_ratio=0.3),
+    # 2% failing: above no guide threshold (95%), a 4x burn of the 99.5% ingestion SLO:
+    # only the SLO's slow-burn ticket notices (after about 18h of real time)
+    "slow_burn": Params(event_failure_ratio=0.02),
     "ingestion_slowdown": Params(ingestion_median_seconds=2.5),
     "traffic_drop": Params(events_per_second=6.0),
     "invoice_failures": Params(invoice_failure_ratio=0.1),

@@ -235,7 +235,7 @@ class Stack:
         config = {
             "global": {"scrape_interval": interval,
                        "evaluation_interval": format_duration(self.spec.settings.evaluation_interval)},
-            "rule_files": [str(root / "render" / "alerts" / "billing.rules.yml")],
+            "rule_files": [str(root / "render" / "alerts" / "*.rules.yml")],  # the guide's and the SLOs'
             "alerting": {"alertmanagers": [{"static_configs": [
                 {"targets": [urllib.parse.urlparse(self.alertmanager_url).netloc]}]}]},
             "scrape_configs": scrape_configs,

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import promql_parser
 import pytest
+import yaml
 from jsonschema import Draft7Validator
 
 from generators.model import Spec
@@ -61,7 +62,7 @@ def _walk_keys(value: Any, path: str = "") -> list[tuple[str, Any]]:
 
 
 def test_three_dashboards_exist() -> None:
-    assert [p.name for p in DASHBOARD_FILES] == ["financial.json", "overview.json", "performance.json"]
+    assert [p.name for p in DASHBOARD_FILES] == ["financial.json", "overview.json", "performance.json", "slos.json"]
 
 
 @pytest.mark.parametrize("name,dashboard", _dashboards(), ids=[p.name for p in DASHBOARD_FILES])
@@ -117,7 +118,9 @@ def test_modern_json(name: str, dashboard: dict[str, Any]) -> None:
 def test_every_query_parses_reads_recordings_and_is_filtered_by_cluster(
     spec: Spec, recording_rules: list[dict[str, Any]]
 ) -> None:
-    recorded = {r["record"] for r in recording_rules}
+    slo_rules = yaml.safe_load((ROOT / "alerts" / "slo.rules.yml").read_text())["groups"]  # the SLO dashboard's
+    recorded = {r["record"] for r in recording_rules} | {r["record"] for g in slo_rules for r in g["rules"]
+                                                          if "record" in r}
     catalogue = {name: m.type for name, m in spec.metrics.items()}
     allowed = rulecheck.allowed_metric_names(catalogue, recorded) | {"ALERTS"}
     labels = spec.settings.aggregation_labels
@@ -196,7 +199,7 @@ def test_panel_thresholds_are_the_alert_thresholds(spec: Spec, alert_rules: list
 
 def test_uids_are_stable_and_panel_ids_unique(spec: Spec) -> None:
     uids = [d["uid"] for _, d in _dashboards()]
-    assert uids == ["billing-financial", "billing-overview", "billing-performance"]
+    assert uids == ["billing-financial", "billing-overview", "billing-performance", "billing-slos"]
     for name, dashboard in _dashboards():
         ids = [p["id"] for p in dashboard["panels"]]
         assert len(ids) == len(set(ids)), name

@@ -27,6 +27,8 @@ from generators.durations import format_duration
 from generators.model import Spec
 from tests.conftest import ROOT
 
+N = len(list((ROOT / "dashboards").glob("*.json")))  # dashboards the import uploads
+
 TOKEN = "glsa_secretTokenValue_123456"
 # a misbehaviour: takes the handler, answers the request itself
 Behaviour = Callable[["_Handler"], None]
@@ -232,7 +234,7 @@ def _assert_token_never_printed(result: subprocess.CompletedProcess[str], token:
 def _assert_failed_cleanly(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
     assert result.returncode == code, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and result.stderr == "", result.stderr
-    assert "3 of 3" not in result.stdout
+    assert f"{N} of {N}" not in result.stdout
     _assert_token_never_printed(result)
 
 
@@ -241,7 +243,7 @@ def test_import_uploads_every_dashboard_with_the_request_grafana_expects(grafana
     assert result.returncode == 0, result.stdout + result.stderr
     posts = [r for r in grafana.requests if r["path"] == "/api/dashboards/db"]
     assert sorted(p["body"]["dashboard"]["uid"] for p in posts) == [
-        "billing-financial", "billing-overview", "billing-performance"]
+        "billing-financial", "billing-overview", "billing-performance", "billing-slos"]
     for post in posts:
         assert post["method"] == "POST"
         assert post["headers"]["Authorization"] == f"Bearer {TOKEN}"
@@ -249,8 +251,8 @@ def test_import_uploads_every_dashboard_with_the_request_grafana_expects(grafana
         local = json.loads((ROOT / "dashboards" / f"{post['body']['dashboard']['uid'].split('-')[1]}.json").read_text())
         assert post["body"]["dashboard"] == local
     assert ("POST", "/api/folders") in [(r["method"], r["path"]) for r in grafana.requests]
-    assert result.stdout.count("imported as") == 3
-    assert "3 of 3 dashboards imported" in result.stdout
+    assert result.stdout.count("imported as") == 4
+    assert "4 of 4 dashboards imported" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
     # a second run overwrites (new versions), and reuses the folder
     again = _import(grafana.url)
@@ -264,7 +266,7 @@ def test_import_explains_permission_and_precondition_errors(grafana: FakeGrafana
     result = _import(grafana.url)
     assert result.returncode == 1
     assert f"HTTP {status}" in result.stdout and expected in result.stdout
-    assert "0 of 3 dashboards imported" in result.stdout
+    assert "0 of 4 dashboards imported" in result.stdout
     assert TOKEN not in result.stdout + result.stderr
 
 
@@ -326,7 +328,7 @@ def test_redirects_are_not_followed_and_the_token_stays_home(grafana: FakeGrafan
     _assert_failed_cleanly(result)
     assert elsewhere.requests == []
     assert f"HTTP {status} redirect to host localhost, not followed" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("import: FAILED: 0 of 3 dashboards imported")
+    assert result.stdout.splitlines()[-1].startswith(f"import: FAILED: 0 of {N} dashboards imported")
 
 
 @pytest.mark.parametrize("body,content_type", [
@@ -349,7 +351,7 @@ def test_an_answer_that_is_not_grafanas_json_fails_that_dashboard(grafana: FakeG
     _assert_failed_cleanly(result)
     assert result.stdout.count("import: FAILED overview.json") == 1
     assert result.stdout.splitlines()[-1] == (
-        "import: FAILED: 0 of 3 dashboards imported into folder 'billing'; 3 failed (see above)")
+        f"import: FAILED: 0 of {N} dashboards imported into folder 'billing'; {N} failed (see above)")
 
 
 def test_a_login_page_instead_of_the_folder_api_stops_the_import(grafana: FakeGrafana) -> None:
@@ -374,9 +376,9 @@ def test_one_failed_dashboard_makes_the_run_fail_and_says_so(grafana: FakeGrafan
     grafana.on_dashboard = html_for_the_second
     result = _import(grafana.url)
     _assert_failed_cleanly(result)
-    assert result.stdout.count("imported as") == 2
+    assert result.stdout.count("imported as") == N - 1
     assert result.stdout.splitlines()[-1] == (
-        "import: FAILED: 2 of 3 dashboards imported into folder 'billing'; 1 failed (see above)")
+        f"import: FAILED: {N - 1} of {N} dashboards imported into folder 'billing'; 1 failed (see above)")
 
 
 @pytest.mark.parametrize("step", ["folder-headers", "dashboard-body"])
@@ -387,7 +389,7 @@ def test_a_server_trickling_bytes_fails_within_the_deadline(grafana: FakeGrafana
         requests = 1
     else:
         grafana.on_dashboard = trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{", every=5)
-        requests = 3
+        requests = N
     started = time.monotonic()
     result = _import(grafana.url, TOKEN, "--timeout", "1", timeout=30)
     elapsed = time.monotonic() - started
@@ -401,7 +403,7 @@ def test_a_400_mb_answer_is_not_read(grafana: FakeGrafana, chunked: bool) -> Non
     grafana.on_dashboard = huge(400 << 20, chunked)
     result = _import(grafana.url)
     _assert_failed_cleanly(result)
-    assert result.stdout.count("refused unread" if not chunked else "not read further") == 3
+    assert result.stdout.count("refused unread" if not chunked else "not read further") == N
     # what the kernel buffers took before the client hung up, not the 3 x 400 MB offered
     assert grafana.bytes_sent < 3 * (32 << 20), grafana.bytes_sent
 
@@ -466,7 +468,7 @@ def test_plain_http_to_another_host_needs_insecure_and_warns(grafana: FakeGrafan
     allowed = _import(url, TOKEN, "--insecure")
     assert allowed.returncode == 0, allowed.stdout
     assert allowed.stdout.startswith("import: WARNING: --insecure: the token goes over plain http to 0.0.0.0:")
-    assert "3 of 3 dashboards imported" in allowed.stdout
+    assert f"{N} of {N} dashboards imported" in allowed.stdout
     _assert_token_never_printed(allowed)
 
 

@@ -18,8 +18,9 @@ def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([require_tool("promtool"), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def test_rules_pass_promtool_lint() -> None:
-    result = _promtool("check", "rules", "--lint=all", "--lint-fatal", str(RULES_PATH))
+@pytest.mark.parametrize("rule_file", sorted((ROOT / "alerts").glob("*.rules.yml")), ids=lambda p: p.name)
+def test_rules_pass_promtool_lint(rule_file: Path) -> None:
+    result = _promtool("check", "rules", "--lint=all", "--lint-fatal", str(rule_file))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -28,7 +29,9 @@ def test_there_are_generated_and_scenario_tests() -> None:
     assert SCENARIO_TESTS
 
 
-@pytest.mark.parametrize("test_file", GENERATED_TESTS + SCENARIO_TESTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("test_file", [
+    pytest.param(p, marks=pytest.mark.slo_days) if "ErrorBudgetSlowBurn" in p.name else p  # make test-slo
+    for p in GENERATED_TESTS + SCENARIO_TESTS], ids=lambda p: p.name)
 def test_promtool_unit_tests(test_file: Path) -> None:
     result = _promtool("test", "rules", str(test_file))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -22,11 +22,12 @@ from generators.loader.packaging import check_credential_files, load_packaging
 from generators.loader.profiles import apply_profile, check_profiles
 from generators.loader.routing import load_receivers, load_routing, load_teams
 from generators.loader.settings import load_settings
+from generators.loader.slos import check_slos, load_slos
 from generators.loader.source import LineMap, SourceProblem, parse_spec_text, read_spec_text
 from generators.model import Spec
 
 SECTIONS = ("settings", "metrics", "indicators", "alerts", "teams", "dashboards", "receivers", "routing", "profiles",
-            "deployment", "packaging")
+            "deployment", "packaging", "slos")
 REQUIRED = ("settings", "metrics", "indicators", "alerts", "teams")
 
 __all__ = ["SpecError", "SpecInvalid", "build_spec", "load_spec"]
@@ -69,16 +70,18 @@ def build_spec(raw: Any, file: str) -> Spec:
         check_profiles(c, top.get("profiles"), line("profiles"))
     context = Spec(file, settings, metrics, indicators, (), teams) if settings is not None else None
     alerts, positions = load_alerts(c, top.get("alerts"), line("alerts"), context, teams)
+    slos = load_slos(c, top.get("slos"), line("slos"), settings, indicators, metrics, teams) if "slos" in top else []
     if settings is None:  # nothing can be checked across sections without it
         raise SpecInvalid(c.errors)
     # cross-checks also run on the valid part of a spec with errors: all problems at once
     spec = Spec(file, settings, metrics, indicators, tuple(alerts), teams, tuple(dashboards), receivers, routing,
-                packaging=packaging)
+                packaging=packaging, slos=tuple(slos))
     check_windows(c, spec, top.get("indicators"))
     check_recordings(c, spec, top.get("indicators"))
     check_thresholds(c, spec, positions)
     check_alerts_shown(c, spec, positions)
     check_alerts_routed(c, spec, positions)
+    check_slos(c, spec, top.get("slos"), set(positions))
     if "deployment" in top:
         deployment = load_deployment(c, top.get("deployment"), line("deployment"), spec)
         spec = dataclasses.replace(spec, deployment=deployment)

@@ -10,6 +10,7 @@ from generators.loader.values import SOURCE_RE, base_url_problem
 from generators.model import Settings
 
 MAX_INTERVAL = 3600
+MAX_RETENTION = 10 * 366 * 86400
 
 
 def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
@@ -17,7 +18,7 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
     m = c.mapping(
         node, p, line,
         required=("alert_prefix", "scrape_interval", "selectors", "runbook_url", "grafana_url"),
-        optional=("evaluation_interval", "aggregation_labels"),
+        optional=("evaluation_interval", "aggregation_labels", "retention", "slo_day"),
     )
     if m is None:
         return None
@@ -27,6 +28,13 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
     if "scrape_interval" in m and scrape == 0 and not c.errors:
         c.error(m.key_lines["scrape_interval"], f"{p}.scrape_interval", "must be longer than 0s")
     evaluation = c.duration(m, "evaluation_interval", p, default=scrape, maximum=MAX_INTERVAL)
+    # how long Prometheus keeps samples (--storage.tsdb.retention.time): SLO windows must fit
+    retention = c.duration(m, "retention", p, default=0, maximum=MAX_RETENTION)
+    # test profiles only: how long an SLO "day" lasts, so that days-long burn windows fit an e2e run
+    slo_day = c.duration(m, "slo_day", p, default=86400, maximum=86400)
+    if "slo_day" in m and slo_day == 0:
+        c.error(m.key_lines["slo_day"], f"{p}.slo_day", "must be longer than 0s (1d: real time)")
+        slo_day = 86400
     labels = c.names(m, "aggregation_labels", p, LABEL_NAME_RE, "a label name")
     selectors = _selectors(c, m, p)
     urls = {key: c.value(m, key, p, str, "", base_url_problem) for key in ("runbook_url", "grafana_url")}
@@ -40,6 +48,8 @@ def load_settings(c: Checker, node: Any, line: int) -> Settings | None:
         selectors=selectors,
         runbook_url=urls["runbook_url"],
         grafana_url=urls["grafana_url"],
+        retention=retention,
+        slo_day=slo_day,
     )
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from generators.model import Spec
 from generators.routing import receivers_for
+from generators.slo.model import PAGE, POLICIES, TICKET
 from simulator.stack import Stack
 from tests.conftest import ROOT, SPEC_PATH
 
@@ -62,13 +63,14 @@ def _wait_until(condition: Any, timeout: float) -> bool:
 
 def test_every_rule_group_is_healthy(stack: Stack, spec: Spec) -> None:
     groups = stack.api("/api/v1/rules")["groups"]
-    rendered = yaml.safe_load((ROOT / "alerts" / "billing.rules.yml").read_text())["groups"]
+    rendered = [g for path in sorted((ROOT / "alerts").glob("*.rules.yml"))
+                for g in yaml.safe_load(path.read_text())["groups"]]
     assert len(groups) == len(rendered)
     problems = [(g["name"], r["name"], r.get("lastError")) for g in groups for r in g["rules"]
                 if r["health"] != "ok" or r.get("lastError")]
     assert not problems
     assert {r["name"] for g in groups for r in g["rules"] if r["type"] == "alerting"} == {
-        a.name for a in spec.alerts}
+        a.name for a in spec.alerts} | {slo.alert_name(p) for slo in spec.slos for p in POLICIES}
 
 
 def test_every_dashboard_query_returns_data_in_the_healthy_scenario(stack: Stack) -> None:
@@ -125,3 +127,36 @@ def test_platform_down_reaches_every_receiver_with_its_links(stack: Stack, spec:
             a["labels"]["alertname"] == alert.name for a in payload["alerts"])
 
     assert _wait_until(lambda: stack.sink.wait_for(resolved, 1), timeout=90)
+
+
+def test_slow_burn_ticket_reaches_its_receivers_and_nothing_pages(stack: Stack) -> None:
+    """2% of events failing: no guide threshold (95%) is crossed, the ingestion SLO burns at
+    4x. The e2e profile's slo_day (1m) makes the ticket's 1d window 1m and its 3d one 3m,
+    so the 3x-over-1d ticket fires about a minute after its windows fill with the burn."""
+    spec = stack.spec
+    slo = next(s for s in spec.slos if s.key == "ingestion_success")
+    assert spec.routing is not None
+    ticket, page = slo.alert_name(TICKET), slo.alert_name(PAGE)
+    expected = set(receivers_for(spec.routing, spec.teams, slo.team, TICKET.severity))
+    started = time.monotonic()
+    stack.set_scenario("slow_burn")
+
+    def firing(name: str) -> Any:
+        return lambda path, payload: payload["status"] == "firing" and any(
+            a["labels"]["alertname"] == name for a in payload["alerts"])
+
+    try:
+        assert _wait_until(lambda: {p for p, _ in stack.sink.wait_for(firing(ticket), 1)} >= expected, timeout=240)
+        elapsed = time.monotonic() - started
+        _, payload = stack.sink.wait_for(firing(ticket), 1)[0]
+        notified = next(a for a in payload["alerts"] if a["labels"]["alertname"] == ticket)
+        assert notified["labels"]["severity"] == "warning" and notified["labels"]["slo"] == slo.key
+        assert notified["annotations"]["runbook_url"].endswith(f"#{ticket.lower()}")
+        assert "/d/billing-slos/" in notified["annotations"]["dashboard_url"]
+        # nothing pages: neither the SLO's page nor the guide's threshold on the same indicator
+        guide = {a.name for a in spec.alerts_of(slo.indicator)}
+        assert not stack.sink.wait_for(lambda _, p: any(
+            a["labels"]["alertname"] in guide | {page} for a in p["alerts"]), 0)
+        print(f"\n{ticket} notified {sorted(expected)} {elapsed:.1f}s after 2% of events started failing")
+    finally:
+        stack.set_scenario("healthy")

@@ -1,0 +1,1 @@
+"""Service level objectives: spec model, rules, tests, dashboard and docs (issue 11)."""

@@ -1,0 +1,130 @@
+"""The SLO rules evaluated in Python, sample by sample, with PromQL's arithmetic.
+
+Input: events and bad events per sample (counters born at the first sample, so rate()
+never extrapolates: over a range whose first sample is the counter's 0, Prometheus'
+extrapolation stops at the zero point). Output: the recorded 5m rates, every window's
+bad events, error ratio, coverage and burn rate, the budget remaining, and each alert's
+state and value. The test generator plans its checks from this; promtool then proves
+every one of them against the real rule file.
+
+The windows are subqueries `[W:5m]`: points at every multiple of 5m (since the epoch, i.e.
+since the test's start) in [t - W, t], both ends included, each the base rate at that
+instant. The generated tests sample every 1m or 5m, so each grid point is a sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generators.slo.model import BASE_WINDOW, COVERED, SLO, BurnPolicy, BurnWindow
+
+
+@dataclass
+class Oracle:
+    slo: SLO
+    step: int  # seconds between samples and between rule evaluations; divides BASE_WINDOW
+    events: list[int]  # events per sample (index 0 is the counters' birth: ignored)
+    errors: list[int]
+    guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
+    coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
+    _cache: dict[int, tuple[list[float | None], list[float], list[float]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        assert BASE_WINDOW % self.step == 0, "grid points must be samples"
+        self.events_rate = self._rate(self.events)
+        self.errors_rate = self._rate(self.errors)
+        every = BASE_WINDOW // self.step
+        # prefix sums over the grid points (k * 5m), which are samples k * every
+        self._grid_events, self._grid_errors, self._grid_count = [0.0], [0.0], [0]
+        for k in range(0, (self.end - 1) // every + 1):
+            ev, er = self.events_rate[k * every], self.errors_rate[k * every]
+            present = ev is not None and er is not None
+            self._grid_events.append(self._grid_events[-1] + (ev or 0.0))
+            self._grid_errors.append(self._grid_errors[-1] + (er or 0.0))
+            self._grid_count.append(self._grid_count[-1] + present)
+
+    @property
+    def end(self) -> int:
+        return len(self.events)
+
+    def _rate(self, increments: list[int]) -> list[float | None]:
+        w = BASE_WINDOW // self.step
+        total, cumulative = 0, []
+        for i, inc in enumerate(increments):
+            total += inc if i else 0
+            cumulative.append(total)
+        return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, self.end)]
+
+    def _series(self, window: int) -> tuple[list[float | None], list[float], list[float]]:
+        """Burn rate, bad events and coverage of a window at every sample, computed once
+        (plain local arithmetic: the build plans every generated test with these)."""
+        cached = self._cache.get(window)
+        if cached is not None:
+            return cached
+        budget, n = self.slo.budget, self.end
+        if window == BASE_WINDOW:
+            burns = [None if e is None or t is None or t == 0 else e / t / budget
+                     for e, t in zip(self.errors_rate, self.events_rate, strict=True)]
+            result: tuple[list[float | None], list[float], list[float]] = (burns, [0.0] * n, [0.0] * n)
+        else:
+            ge, gr, gc, step, expected = self._grid_events, self._grid_errors, self._grid_count, self.step, \
+                window // BASE_WINDOW
+            burns, bad, coverage = [], [], []
+            for i in range(n):
+                now = i * step
+                hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
+                lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
+                count = gc[hi] - gc[lo]
+                errors = (gr[hi] - gr[lo]) * BASE_WINDOW
+                events = (ge[hi] - ge[lo]) * BASE_WINDOW
+                burns.append(errors / events / budget if count and events > 0 else None)
+                bad.append(errors if count else 0.0)
+                coverage.append(min(1.0, count / expected))
+            result = (burns, bad, coverage)
+        self._cache[window] = result
+        return result
+
+    def burn(self, i: int, window: int) -> float | None:
+        return self._series(window)[0][i]
+
+    def bad_events(self, i: int, window: int) -> float:
+        return self._series(window)[1][i]
+
+    def coverage(self, i: int, window: int) -> float:
+        return self._series(window)[2][i]
+
+    def ratio(self, i: int, window: int) -> float | None:
+        b = self.burn(i, window)
+        return None if b is None else b * self.slo.budget
+
+    def budget_remaining(self, i: int) -> float | None:
+        r = self.ratio(i, self.slo.window)
+        return None if r is None else 1 - r / self.slo.budget
+
+    def _holds(self, i: int, bw: BurnWindow) -> float | None:
+        long, short = self.burn(i, bw.long), self.burn(i, bw.short)
+        if long is None or short is None or not (long > bw.factor and short > bw.factor):
+            return None
+        if self.guard and not self.bad_events(i, bw.long) >= self.slo.min_errors:
+            return None
+        if self.coverage_gate and not self.coverage(i, bw.long) >= COVERED:
+            return None
+        return long
+
+    def value(self, i: int, policy: BurnPolicy) -> float | None:
+        """The alert's $value at sample i (the long-window burn of the first pair that
+        holds, as PromQL's `or` keeps its left side), or None when it does not fire."""
+        for bw in policy.windows:
+            v = self._holds(i, bw)
+            if v is not None:
+                return v
+        return None
+
+    def firing(self, i: int, policy: BurnPolicy) -> bool:
+        return self.value(i, policy) is not None
+
+    def first_firing(self, policy: BurnPolicy, start: int, stop: int | None = None) -> int | None:
+        return next((i for i in range(start, stop or self.end) if self.firing(i, policy)), None)
+
+    def first_quiet(self, policy: BurnPolicy, start: int) -> int | None:
+        return next((i for i in range(start, self.end) if not self.firing(i, policy)), None)
