@@ -6,7 +6,7 @@ import sys
 
 from simulator.processes import StopRequested, stop_signals
 
-if sys.argv[1:2] == ["demo"]:
+if sys.argv[1:2] in (["demo"], ["demo-ha"]):
     stop_signals()  # first thing: from here on Ctrl-C and SIGTERM stop the demo quietly
 
 import argparse
