@@ -180,6 +180,7 @@ def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
                    if at >= switched and payload["status"] == "firing" for a in payload["alerts"]
                    if a["labels"].get("cluster") == "us"}
     assert notified_us == {jobs["cloudwatch"]}
+    assert _wait_until(lambda: not _rule_alerts(stack, "eu") and not _rule_alerts(stack, "us"), timeout=60)
     # what would page on the gap: pending during it, firing `for` (20s) after it
     time.sleep(max(0.0, healed + 25 - time.time()))
     ap_pages = [(r, n) for r, n in _firing_since(stack, switched, "ap") if r in _pagers(spec)]
@@ -190,7 +191,6 @@ def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
           + ", ".join(f"{job} {seconds:.1f}s" for job, seconds in sorted(lost.items()))
           + f"\nexporter_gone: {name}{{job={jobs['cloudwatch']}}} in us after {exporter:.1f}s"
           + "\nscrape_gap: one ap replica failing every other scrape for 40s: no page")
-    assert _wait_until(lambda: not _rule_alerts(stack, "eu") and not _rule_alerts(stack, "us"), timeout=60)
 
 
 def test_platform_down_reaches_every_receiver_with_its_links(stack: Stack, spec: Spec) -> None:
