@@ -39,9 +39,11 @@ tools:
 	    prometheus prometheus-alertmanager jsonnet >/dev/null; }
 
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
-# The HA topology (several minutes) has its own target.
+# Three workers on two cores: the end-to-end and signal tests mostly wait on real servers, and
+# a third worker overlaps that waiting with the CPU-bound files. The HA topology (several
+# minutes) has its own target.
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not ha and not backtest and not blind_spot"
+	$(PY) -m pytest -q -n 3 --dist loadfile -m "not ha and not backtest and not blind_spot"
 
 # two clusters -> central HA pair -> 3-node Alertmanager cluster (tests/ha, ~7 min); prints
 # the measured latencies and duplicate counts
@@ -49,8 +51,7 @@ test-ha: $(STAMP) tools
 	$(PY) -m pytest -q -m ha tests/ha
 
 
-# backtests on simulated history in a real Prometheus, and the live cross-check (minutes). Three of
-# them still expect the rules before issue 9 (windowed availability, IngestionStopped): open work.
+# backtests on simulated history in a real Prometheus, and the live cross-check (minutes)
 test-backtest: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
 

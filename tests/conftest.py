@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,17 @@ def require_tool(name: str) -> str:
     if path is None:  # `make test` installs it; a bare pytest run must say so, not skip
         pytest.fail(f"{name} is not installed; run `make tools` (apt: prometheus prometheus-alertmanager)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """Tests that call the CLI in-process get its SIGTERM handler; later tests (and forks of
+    this worker) must not inherit it."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in saved.items():
+        if signal.getsignal(signum) is not handler and handler is not None:
+            signal.signal(signum, handler)
 
 
 @pytest.fixture(scope="session")

@@ -72,24 +72,54 @@ def fast_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 def _fork(action: object) -> int:
+    # SIGTERM/SIGINT stay blocked across fork(): a signal meant for the child must not run a
+    # handler it inherited before it is inside the try below, or it would raise there and
+    # return into pytest as a second worker (seen under load: the parent then waited forever).
+    blocked = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     pid = os.fork()
     if pid == 0:  # the child: do it, then leave without running the parent's cleanup
         code = 0
         try:
-            action()  # type: ignore[operator]
+            try:
+                for signum in blocked:
+                    signal.signal(signum, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                action()  # type: ignore[operator]
+            finally:  # a handler tripped up to here raises inside the outer try
+                signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
         except BaseException:
             code = 1
         os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return pid
+
+
+def _wait(pid: int, timeout: float = 120.0) -> int:
+    """waitpid with a deadline: a child that hangs fails the test instead of the whole run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.005)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail(f"forked child {pid} still running after {timeout:.0f} s; killed it")
 
 
 def _duration(action: object, runs: int = 3) -> float:
     started = time.perf_counter()
     for _ in range(runs):
-        os.waitpid(_fork(action), 0)
+        _wait(_fork(action))
     return (time.perf_counter() - started) / runs
+
+
+def _every_phase_hit(stats: dict[str, int]) -> bool:
+    return (stats.get("rolled-forward", 0) + stats.get("rolled-back", 0) > 0 and stats.get("discarded", 0) > 0
+            and stats["old and new mixed before recovery"] > 0)
 
 
 def kill_loop(root: Path, trees: dict[str, tuple[dict[str, str], Tree]], iterations: int,
@@ -102,12 +132,16 @@ def kill_loop(root: Path, trees: dict[str, tuple[dict[str, str], Tree]], iterati
     spans = {name: _duration(lambda n=name: write_outputs(trees[n][0], root)) for name in names}
     write_outputs(trees[names[0]][0], root)
     current, stats = names[0], {"old and new mixed before recovery": 0, "temp files before recovery": 0}
-    for _ in range(iterations):
+    for done in range(iterations * 4):
+        # random instants can miss a phase when the machine's load shifts the timing: go on
+        # (up to 4x) until every phase was hit, so the proof does not depend on luck
+        if done >= iterations and _every_phase_hit(stats):
+            break
         target = names[1] if current == names[0] else names[0]
         pid = _fork(lambda t=target: write_outputs(trees[t][0], root))
         time.sleep(rng.uniform(0, spans[target] * 1.3))
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _wait(pid)
         before = snapshot(root)
         outputs = {rel: data for rel, data in before.items() if not rel.startswith(STAGING + "/")}
         stats["old and new mixed before recovery"] += outputs not in (trees[current][1], trees[target][1])
@@ -116,7 +150,7 @@ def kill_loop(root: Path, trees: dict[str, tuple[dict[str, str], Tree]], iterati
             pid = _fork(lambda: recover(root))
             time.sleep(rng.uniform(0, spans[target] * 0.5))
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _wait(pid)
         outcome = recover(root)
         stats[outcome] = stats.get(outcome, 0) + 1
         after = snapshot(root)
@@ -186,7 +220,7 @@ def test_a_crash_right_after_the_commit_is_rolled_forward_by_check(tmp_path: Pat
         writer._roll_forward = lambda *args: os._exit(9)  # type: ignore[assignment]
         write_outputs(render_all(load_spec(spec_b)), root)
 
-    os.waitpid(_fork(crash_after_commit), 0)
+    _wait(_fork(crash_after_commit))
     assert (root / STAGING / "journal.json").exists() and snapshot(root) != expected(old_files)
     code, _, stderr = _cli("check", "--out", str(root), "--spec", str(spec_b))
     assert code == 0, stderr  # the interrupted build was finished first
@@ -201,7 +235,7 @@ def test_a_crash_before_the_commit_is_discarded_by_the_next_build(tmp_path: Path
         writer._write_journal = lambda *args: os._exit(9)  # type: ignore[assignment]
         write_outputs(new_files, root)
 
-    os.waitpid(_fork(crash_before_commit), 0)
+    _wait(_fork(crash_before_commit))
     assert (root / STAGING).is_dir()
     assert recover(root) == "discarded"
     assert snapshot(root) == expected(old_files)
@@ -312,7 +346,7 @@ def test_concurrent_builds_take_turns(fast_dir: Path, old_files: dict[str, str],
     root = seeded_root(fast_dir, old_files)
     for _ in range(20):
         pids = [_fork(lambda: write_outputs(new_files, root)), _fork(lambda: write_outputs(old_files, root))]
-        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+        codes = [os.waitstatus_to_exitcode(_wait(pid)) for pid in pids]
         assert codes == [0, 0]
         assert snapshot(root) in (expected(old_files), expected(new_files))
 
@@ -439,7 +473,7 @@ def test_sigterm_during_a_build_undoes_or_completes_it_by_itself(fast_dir: Path,
         pid = _fork(lambda t=target: build(trees[t][0]))
         time.sleep(rng.uniform(0, span * 1.2))
         os.kill(pid, signal.SIGTERM)
-        exits.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        exits.append(os.waitstatus_to_exitcode(_wait(pid)))
         after = snapshot(root)  # as the process left it
         assert after in (trees[current][1], trees[target][1]), sorted(set(after) - set(trees[current][1]))[:3]
         current = target if after == trees[target][1] else current

@@ -21,6 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     when.add_argument("--start", help="RFC 3339 or Unix time")
     when.add_argument("--end", help="RFC 3339 or Unix time (default: now)")
     cmd.add_argument("--step", help="evaluation step for every alert (default: each rule group's interval)")
+    cmd.add_argument("--rule-file", metavar="PATH",
+                     help="the rule file path as Prometheus loads it (`file` in /api/v1/rules): evaluate each group "
+                          "at the phase Prometheus gives it there (default: the phase of the group deployed on "
+                          "--url, else 0)")
     cmd.add_argument("--spec", default="thresholds.yaml", help="threshold spec (default: %(default)s)")
     cmd.add_argument("--profile", help="overlay profiles.NAME of the spec")
     cmd.add_argument("--baseline-spec", help="compare with this version of the spec "

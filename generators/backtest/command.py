@@ -11,12 +11,21 @@ from typing import TextIO
 from generators.backtest.client import PrometheusClient, QueryError
 from generators.backtest.compare import compare
 from generators.backtest.coverage import CoverageError
+from generators.backtest.deployed import deployed_rules, recorded_since
 from generators.backtest.engine import Engine
+from generators.backtest.phase import resolve_phases
 from generators.backtest.promql_text import Untranslatable
 from generators.backtest.report import RunInfo, render_json, render_markdown, render_text
 from generators.backtest.routing import RoutingError
 from generators.backtest.rulefile import RuleFileError
-from generators.backtest.run import PlanError, backtest, prepare
+from generators.backtest.run import (
+    PlanError,
+    backtest,
+    group_intervals,
+    prepare,
+    ranges_over_recordings,
+    recordings_of,
+)
 from generators.backtest.source import SourceError, rendered_outputs
 from generators.backtest.timeutil import TimeInputError, parse_duration, parse_instant
 
@@ -62,10 +71,19 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             raise UsageError("--concurrency must be at least 1")
         token = os.environ.get(args.token_env) or None
         client = PrometheusClient(args.url, token, _headers(args.header), timeout)
-        prepared = [prepare(rendered_outputs(args.spec, args.profile), step, args.alert)]
+        rendered = [rendered_outputs(args.spec, args.profile)]
         if args.baseline_spec:
-            baseline = rendered_outputs(args.baseline_spec, args.baseline_profile or args.profile)
-            prepared.insert(0, prepare(baseline, step, args.alert, require_known=False))
+            rendered.insert(0, rendered_outputs(args.baseline_spec, args.baseline_profile or args.profile))
+        intervals = {name: i for r in rendered for name, i in group_intervals(r).items()}
+        deployed = deployed_rules(client)
+        phases = resolve_phases(deployed, intervals, args.rule_file)
+        ranges = {name: w for r in rendered for name, w in ranges_over_recordings(r).items()}
+        # a recording the server began evaluating inside the period (or the windows before it)
+        reach = max(ranges.values(), default=0.0) + max(intervals.values(), default=0.0) + 86400
+        since = recorded_since(client, deployed, [r for r in recordings_of(rendered) if r.record in ranges],
+                               start - reach, end)
+        prepared = [prepare(r, step, args.alert, require_known=r is rendered[-1], phases=phases, since=since)
+                    for r in rendered]
         engine = Engine(client, args.concurrency, None if args.quiet else err)
         results, warnings = backtest(engine, prepared, start, end, args.allow_partial_history)
     except SourceError as exc:

@@ -36,11 +36,18 @@ class AlertPlan:
     expr: str  # with recordings inlined
     recordings: tuple[str, ...]
     step: float
+    phase: float = 0.0  # evaluations at phase + k * step, as Prometheus runs the group (phase.py)
+    shift: float = 0.0  # `expr` answers for an evaluation `shift` seconds before the query time
+    phase_source: str = "phase 0"  # where the phase came from, for the report
 
     def grid(self, start: float, end: float) -> tuple[float, float]:
-        """First and last evaluation: aligned to the step, warm-up of `for` before start."""
-        first = math.floor((start - self.rule.for_seconds) / self.step) * self.step
-        return first, math.floor(end / self.step) * self.step
+        """First and last evaluation: on the group's phase, warm-up of `for` before start."""
+        first = math.floor((start - self.rule.for_seconds - self.phase) / self.step) * self.step + self.phase
+        return first, math.floor((end - self.phase) / self.step) * self.step + self.phase
+
+    def query_key(self, a: float, b: float) -> tuple[str, float, float, float]:
+        """The range query of the evaluations a..b."""
+        return self.expr, self.step, round(a + self.shift, 3), round(b + self.shift, 3)
 
 
 @dataclass
@@ -148,7 +155,7 @@ class Engine:
         wanted: dict[tuple[str, float, float, float], str] = {}
         for plan in plans:
             for a, b in chunks(*plan.grid(start, end), plan.step, self.max_points):
-                wanted.setdefault((plan.expr, plan.step, a, b), plan.rule.name)
+                wanted.setdefault(plan.query_key(a, b), plan.rule.name)
         missing = [key for key in wanted if key not in self.cache]
         self._run(missing, lambda key: compact(self.client.query_range(key[0], key[2], key[3], key[1],
                                                                         f"the query of {wanted[key]}")))
@@ -174,7 +181,7 @@ class Engine:
         warnings = []
         for a, b in chunks(first, last, plan.step, self.max_points):  # in time order, disjoint
             seen: set[Labels] = set()
-            for series in self.cache[(plan.expr, plan.step, a, b)]:
+            for series in self.cache[plan.query_key(a, b)]:
                 labels = alert_labels(dict(series.metric), plan.rule)
                 if labels in seen:
                     warnings.append(f"{plan.rule.name}: two series have the labels {dict(labels)} once the "
@@ -184,8 +191,8 @@ class Engine:
         direction = breach_direction(plan.expr)
         out = []
         for labels in sorted(points):
-            series_points = sorted((t, v) for series in points[labels] for t, v in zip(series.times, series.values,
-                                                                                          strict=True))
+            series_points = sorted((round(t - plan.shift, 3), v) for series in points[labels]
+                                   for t, v in zip(series.times, series.values, strict=True))
             episodes = run_state_machine(series_points, plan.step, last, plan.rule.for_seconds,
                                          plan.rule.keep_firing_for_seconds, direction)
             kept = [e for e in episodes if e.resolved_at is None or e.resolved_at > start]

@@ -11,7 +11,18 @@ of a recorded name is replaced by the parenthesised recording expression, recurs
 - `rec offset 1w` evaluates the whole inner expression a week earlier: the offset goes
   into every selector and subquery inside, and `time()` becomes `(time() - 604800)`;
 - a range over a recorded series (`max_over_time(rec[1d])`) becomes a subquery whose
-  step is the recording group's evaluation interval;
+  step is the recording group's evaluation interval and whose points fall at that group's
+  evaluation phase (see phase.py): Prometheus has a sample of `rec` at each evaluation
+  `phase + k * interval`, a subquery evaluates at multiples of its step, so the inner
+  expression is shifted by `s = (-phase) mod interval` and the subquery's offset reduced
+  by `s`. Offsets cannot be negative (Prometheus 2.42), so when that reduction goes below
+  zero the whole expression is shifted instead (`InlinedExpr.shift`): the caller queries it
+  `shift` seconds later than the instants it stands for;
+- an instant read of a recorded series of another group (another phase or interval) reads
+  that group's latest evaluation: `last_over_time(inner[interval - 1ms:interval])`, placed
+  like the subquery above;
+- a recording the server already evaluates with the same expression keeps its first
+  sample (deployed.py): subquery points before it are dropped, as the live series has none;
 - `absent(rec{job="x"})` keeps the labels absent() takes from the selector's matchers.
 
 What cannot be translated faithfully (a self-referential recording, `@` on a recorded
@@ -21,6 +32,7 @@ refused with a message saying why.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,7 +40,7 @@ from typing import Any
 
 import promql_parser as pp
 
-from generators.backtest.promql_text import Printer, Untranslatable, offset_text, parse, quote, seconds
+from generators.backtest.promql_text import Printer, Untranslatable, number, offset_text, parse, quote, seconds
 from generators.backtest.rulefile import RecordingRule
 from generators.backtest.timeutil import format_duration
 
@@ -41,6 +53,19 @@ _MARK_ONE = f'label_replace(vector(1), "{MARK}", "1", "", "")'
 class InlinedExpr:
     text: str
     recordings: tuple[str, ...]  # recorded names replaced, sorted
+    shift: float = 0.0  # evaluate the text this many seconds after the instants it stands for
+
+
+def _ms(value: float) -> float:
+    return round(value * 1000) / 1000
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The group whose evaluation instants the expression being printed stands for."""
+
+    phase: float
+    interval: float
 
 
 def _op(m: pp.Matcher) -> str:
@@ -83,21 +108,36 @@ def filter_by_matchers(text: str, matchers: list[pp.Matcher]) -> str:
 
 
 class Inliner(Printer):
-    def __init__(self, recordings: Iterable[RecordingRule]) -> None:
+    def __init__(self, recordings: Iterable[RecordingRule], phases: dict[str, float] | None = None,
+                 since: dict[str, float] | None = None) -> None:
+        """`phases`: group name -> evaluation phase in seconds (0 for groups not in it); `since`:
+        recorded name -> its first sample on the server (deployed.py), when inside the period."""
         self.by_name: dict[str, list[RecordingRule]] = {}
         for rule in recordings:
             self.by_name.setdefault(rule.record, []).append(rule)
+        self.phases = phases or {}
+        self.since = since or {}
         self._stack: list[str] = []
         self._used: set[str] = set()
         self._parsed: dict[str, Any] = {}
+        self._contexts: list[_Context] = []
+        self._deficit = 0.0
 
-    def inline(self, expr: str, where: str) -> InlinedExpr:
-        self._stack, self._used = [], set()
-        try:
-            text = self.expr(parse(expr, where))
-        except Untranslatable as exc:
-            raise Untranslatable(f"{where}: {exc}") from None
-        return InlinedExpr(text, tuple(sorted(self._used)))
+    def inline(self, expr: str, where: str, phase: float = 0.0, interval: float | None = None) -> InlinedExpr:
+        """`expr` evaluated by a group of that phase and interval, its recorded series inlined."""
+        node = parse(expr, where)
+        shift = 0.0
+        for _ in range(2):  # a second pass only with the shift the first found missing
+            self._stack, self._used, self._deficit = [], set(), 0.0
+            self._contexts = [_Context(phase, interval)] if interval else []
+            try:
+                text = self.expr(node, shift)
+            except Untranslatable as exc:
+                raise Untranslatable(f"{where}: {exc}") from None
+            if self._deficit <= 0:
+                return InlinedExpr(text, tuple(sorted(self._used)), shift)
+            shift = _ms(shift + self._deficit)
+        raise AssertionError(f"{where}: inlining needs a shift of {self._deficit}s more after shifting")
 
     # -- which selectors read recorded series ------------------------------------------
     def recorded_name(self, node: pp.VectorSelector) -> str | None:
@@ -117,13 +157,47 @@ class Inliner(Printer):
         return Printer().expr(node)
 
     # -- replacements --------------------------------------------------------------------
+    def _recording_context(self, name: str) -> _Context:
+        rules = self.by_name[name]
+        interval = min(rule.interval for rule in rules)
+        return _Context(self.phases.get(rules[0].group, 0.0) % interval, interval)
+
+    def _sampled(self, name: str, node: pp.VectorSelector, shift: float, window: float) -> str:
+        """The inner expression at its group's evaluations within [t - window, t], t the instant
+        read (`shift` and the selector's offset before now), as a subquery."""
+        ctx = self._recording_context(name)
+        inner_shift = _ms((-ctx.phase) % ctx.interval)
+        outer_deficit = self._deficit
+        while True:  # a subquery inside needing a larger shift: shift this one by whole intervals
+            self._deficit = 0.0
+            self._contexts.append(ctx)
+            try:
+                inner = self._inline(name, node, inner_shift)
+            finally:
+                self._contexts.pop()
+            if self._deficit <= 0:
+                break
+            inner_shift = _ms(inner_shift + math.ceil(self._deficit / ctx.interval - 1e-9) * ctx.interval)
+        self._deficit = outer_deficit
+        if name in self.since:  # the server recorded nothing before: neither do the subquery's points
+            inner = f"({inner} and on() (vector(time()) >= {number(_ms(self.since[name] + inner_shift) - 0.0005)}))"
+        offset = _ms(seconds(node.offset) + shift - inner_shift)
+        if offset < 0:
+            self._deficit = max(self._deficit, -offset)
+            offset = 0.0
+        return f"{inner}[{format_duration(window)}:{format_duration(ctx.interval)}]" + offset_text(offset)
+
     def vector_selector(self, node: pp.VectorSelector, shift: float) -> str:
         name = self.recorded_name(node)
         if name is None:
             return super().vector_selector(node, shift)
         if node.at is not None:
             raise Untranslatable(f"`@` on the recorded series {self._show(node)} is not supported")
-        return self._inline(name, node, seconds(node.offset) + shift)
+        ctx = self._recording_context(name)
+        if not self._contexts or self._contexts[-1] == ctx:  # evaluated at the same instants
+            return self._inline(name, node, seconds(node.offset) + shift)
+        # another group's series: its latest evaluation at or before the instant read
+        return f"last_over_time({self._sampled(name, node, shift, ctx.interval - 0.001)})"
 
     def matrix_selector(self, node: pp.MatrixSelector, shift: float) -> str:
         vs = node.vector_selector
@@ -134,10 +208,7 @@ class Inliner(Printer):
             raise Untranslatable(f"`@` on the recorded series {self._show(vs)} is not supported")
         # a recorded series has one sample per evaluation of its group: the subquery
         # re-creates those samples; its offset moves everything inside, time() included
-        step = min(rule.interval for rule in self.by_name[name])
-        inner = self._inline(name, vs, 0.0)
-        window = format_duration(node.range.total_seconds())
-        return f"{inner}[{window}:{format_duration(step)}]" + offset_text(seconds(vs.offset) + shift)
+        return self._sampled(name, vs, shift, node.range.total_seconds())
 
     def call(self, node: pp.Call, shift: float) -> str:
         if node.func.name in ("absent", "absent_over_time") and node.args:

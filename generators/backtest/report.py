@@ -283,7 +283,8 @@ def _episode_json(e: EpisodeResult) -> dict[str, Any]:
 
 def _alert_json(a: AlertResult) -> dict[str, Any]:
     return {
-        "name": a.name, "group": a.group, "step_seconds": a.step, "for_seconds": a.for_seconds,
+        "name": a.name, "group": a.group, "step_seconds": a.step, "phase_seconds": a.phase,
+        "phase_source": a.phase_source, "query_shift_seconds": a.query_shift, "for_seconds": a.for_seconds,
         "keep_firing_for_seconds": a.keep_firing_for_seconds, "labels": a.rule_labels,
         "rule_expr": a.rule_expr, "queried_expr": a.expr, "recordings_inlined": list(a.recordings),
         "firing_episodes": [_episode_json(e) for e in a.firing], "firing_seconds": a.firing_seconds,

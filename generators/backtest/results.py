@@ -40,6 +40,9 @@ class AlertResult:
     notifications: dict[str, int]  # receiver -> notifications that included this alert
     inhibited_seconds: float
     inhibited_by: dict[str, float]  # source alertname -> muted firing seconds
+    phase: float = 0.0  # evaluated at phase + k * step
+    phase_source: str = "phase 0"
+    query_shift: float = 0.0  # queried this much later than the evaluations it stands for (inline.py)
 
     def signature(self) -> tuple[object, ...]:
         """What the comparison of two spec versions looks at."""
@@ -109,6 +112,7 @@ def assemble(origin: str, url: str, evaluated: list[Evaluated], routing: Routing
             receivers=routing.receivers(labels),
             notifications=dict(sorted(per_receiver.items())),
             inhibited_seconds=sum(inhibited.values()), inhibited_by=dict(sorted(inhibited.items())),
+            phase=ev.plan.phase, phase_source=ev.plan.phase_source, query_shift=ev.plan.shift,
         ))
     receivers = sorted(routing.integrations)
     total = Counter(n.receiver for n in sent)

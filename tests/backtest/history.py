@@ -1,8 +1,11 @@
 """Simulated history with incidents at known times, backfilled into a real Prometheus.
 
 The simulator (simulator/platform.py) is advanced through a timeline of scenario
-switches and sampled every `step` seconds, as a scrape would have stored it, plus the
-`up` series Prometheus adds to every scrape (the rules read it). The samples go through
+switches and sampled every `step` seconds, as a scrape would have stored it (nothing of the
+platform job while it is down), plus the `up` series Prometheus adds to every scrape (the
+rules read it). Backfilled blocks cannot hold staleness markers: a down target's series
+stay visible to instant selectors for the 5 m lookback, where a live Prometheus drops them
+at the failed scrape. The samples go through
 `promtool tsdb create-blocks-from openmetrics` into a data directory that a `prometheus`
 on 127.0.0.1 then serves. Used by the backtest tests and the week benchmark.
 """
@@ -70,9 +73,11 @@ def simulate(spec_path: Path, start: float, end: float, switches: list[Switch], 
             while pending and pending[0].at <= t:
                 sim.set_scenario(pending.pop(0).scenario)
             sim.advance(t)
-            chunk.history.record(t, sim.samples())
+            down = not sim.params.platform_up
+            # a scrape of a down target stores no samples (the live simulator answers 503), only up=0
+            chunk.history.record(t, [s for s in sim.samples() if not (down and s.job == "platform")])
             chunk.times.append(t)
-            chunk.platform_down.append(not sim.params.platform_up)
+            chunk.platform_down.append(down)
             t += step
         yield chunk
 

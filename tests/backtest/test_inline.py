@@ -133,3 +133,29 @@ def test_hostile_label_values_stay_inside_their_strings() -> None:
     pp.walk(pp.parse(text), pre_visit=lambda n: strings.append(n.val) if isinstance(n, pp.StringLiteral) else None)
     assert strings.count(value) == 2  # the static label and the matcher, each one whole string
     assert [s.name for s in _selectors(text)] == ["x"]
+
+
+def test_a_range_over_a_recorded_series_samples_it_at_its_groups_phase() -> None:
+    # the group runs at 7.25 s past each 30 s: the subquery's points (multiples of 30 s) read
+    # the inner expression 22.75 s earlier, and the whole text is queried 22.75 s late so the
+    # subquery needs no negative offset
+    inliner = Inliner(_rules(("a", "rate(x[5m])", {})), {"g": 7.25})
+    result = inliner.inline("max_over_time(a[10m]) > 1 and a > 2", "t", 7.25, 30)
+    assert result.shift == 22.75
+    assert result.text == ("max_over_time((rate(x[5m] offset 22s750ms))[10m:30s]) > 1 "
+                           "and (rate(x[5m] offset 22s750ms)) > 2")
+    at_zero = Inliner(_rules(("a", "rate(x[5m])", {})), {"g": 0.0}).inline("max_over_time(a[10m])", "t", 0, 30)
+    assert (at_zero.text, at_zero.shift) == ("max_over_time((rate(x[5m]))[10m:30s])", 0.0)
+
+
+def test_a_recording_of_another_group_is_read_at_its_latest_evaluation() -> None:
+    rules = [RecordingRule("a", "rate(x[5m])", (), "other", 60.0)]
+    result = Inliner(rules, {"other": 10.0}).inline("a > 1", "t", 0.0, 30.0)
+    assert result.shift == 50
+    assert result.text == "last_over_time((rate(x[5m] offset 50s))[59s999ms:1m]) > 1"
+
+
+def test_a_recording_the_server_began_inside_the_period_has_no_points_before() -> None:
+    inliner = Inliner(_rules(("a", "rate(x[5m])", {})), {"g": 0.0}, since={"a": 1000.0})
+    result = inliner.inline("max_over_time(a[10m])", "t", 0, 30)
+    assert result.text == "max_over_time(((rate(x[5m])) and on() (vector(time()) >= 999.9995))[10m:30s])"
