@@ -6,7 +6,7 @@ import sys
 
 from simulator.processes import StopRequested, stop_signals
 
-if sys.argv[1:2] == ["demo"]:
+if sys.argv[1:2] in (["demo"], ["demo-ha"]):
     stop_signals()  # first thing: from here on Ctrl-C and SIGTERM stop the demo quietly
 
 import argparse
@@ -16,7 +16,7 @@ from pathlib import Path
 from generators.loader.build import load_spec
 from simulator.exposition import History
 from simulator.platform import JOBS, SCENARIOS, PlatformSimulator
-from simulator.server import SimulatorServer
+from simulator.server import SimulatorCluster
 from simulator.stack import target_labels
 
 
@@ -36,6 +36,8 @@ def main(argv: list[str]) -> int:
     serve = sub.add_parser("serve", help="serve /<job>/metrics live on 127.0.0.1")
     serve.add_argument("--port", type=int, default=9099)
     serve.add_argument("--scenario", choices=sorted(SCENARIOS), default="healthy")
+    serve.add_argument("--replicas", type=int, default=1, choices=range(1, 17), metavar="1..16",
+                       help="platform replicas, each on its own port (the first is --port)")
     history = sub.add_parser("history", help="write OpenMetrics history for promtool backfill")
     history.add_argument("--hours", type=float, default=3)
     history.add_argument("--step", type=int, default=30)
@@ -45,12 +47,16 @@ def main(argv: list[str]) -> int:
     history.add_argument("--instance", default="127.0.0.1:9099", help="instance label (the serve address)")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        server = SimulatorServer(PlatformSimulator(time.time(), args.scenario), args.port)
-        print(f"serving {', '.join(f'{server.url}/{job}/metrics' for job in JOBS)}; Ctrl-C stops")
+        cluster = SimulatorCluster(PlatformSimulator(time.time(), args.scenario, replicas=args.replicas), args.port)
+        urls = [f"{server.url}/platform/metrics" for server in cluster.servers]
+        urls += [f"{cluster.url}/{job}/metrics" for job in JOBS if job != "platform"]
+        print(f"serving {', '.join(urls)}; discovery {cluster.url}/sd/<job>; Ctrl-C stops")
+        cluster.start()
         try:
-            server.serve_forever()
+            while True:
+                time.sleep(3600)
         except KeyboardInterrupt:
-            server.server_close()
+            cluster.stop()
         return 0
     end = time.time()
     sim = PlatformSimulator(end - args.hours * 3600, args.scenario)

@@ -69,13 +69,21 @@ def _le_key(labels: Labels) -> float:
 class History:
     """Samples of a simulator over time, as the scrapes of each job would have stored them."""
 
-    def __init__(self, target_labels: dict[str, dict[str, str]]) -> None:
+    def __init__(self, target_labels: dict[str, dict[str, str]], instances: dict[int, str] | None = None) -> None:
         self.target_labels = target_labels  # simulator job -> labels Prometheus attaches
+        self.instances = instances or {}  # platform replica -> its `instance` (its own target)
         self.points: dict[tuple[str, Labels], list[tuple[float, float]]] = defaultdict(list)
+
+    def labels_of(self, job: str, replica: int = 0) -> dict[str, str]:
+        """The target labels of one scrape target: a platform replica has its own instance."""
+        labels = self.target_labels[job]
+        if job == "platform" and replica in self.instances:
+            labels = {**labels, "instance": self.instances[replica]}
+        return labels
 
     def record(self, t: float, samples: list[Sample]) -> None:
         for s in samples:
-            labels = tuple(sorted({**dict(s.labels), **self.target_labels[s.job]}.items()))
+            labels = tuple(sorted({**dict(s.labels), **self.labels_of(s.job, s.replica)}.items()))
             self.points[(s.name, labels)].append((t, s.value))
 
     def render_openmetrics(self) -> str:
@@ -100,15 +108,16 @@ class History:
 
 
 class JobCollector(Collector):
-    """prometheus_client collector exposing one scrape job's series of a live simulator."""
+    """prometheus_client collector exposing one scrape target's series of a live simulator:
+    a job, and for the platform job one replica."""
 
-    def __init__(self, simulator: PlatformSimulator, job: str) -> None:
-        self.simulator, self.job = simulator, job
+    def __init__(self, simulator: PlatformSimulator, job: str, replica: int = 0) -> None:
+        self.simulator, self.job, self.replica = simulator, job, replica
 
     def collect(self) -> Iterator[Metric]:
         families: dict[str, Metric] = {}
         for s in self.simulator.samples():
-            if s.job != self.job:
+            if s.job != self.job or s.replica != self.replica:
                 continue
             family = family_of(s.name)
             if family not in families:

@@ -5,10 +5,18 @@ one (weekends at 60%), with 5% noise. Latencies are log-normal and land in the c
 histogram buckets by their distribution function. Counters only grow, except on a
 restart, when the platform's own counters start again from zero. Invoice runs start at
 the top of every hour. A scenario changes a few parameters from the moment it is set.
+
+A simulator is one cluster: `replicas` instances of the platform job (each with its own
+counters, pools and share of the traffic; replica 0 also runs the invoice worker and
+reports the shared queues), one health-check probe and one CloudWatch exporter. Some
+scenarios hit only the last replica (`faulty_replica`): its scrapes fail, its pool fills,
+it crash-loops. Whether a scrape answers or a target is discovered at all is decided
+here (`scrape_fails`, `discovered`) and carried out by simulator.server.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -56,6 +64,17 @@ class Params:
     rds_cpu_percent: float = 35.0
     fatal_per_second: float = 0.0
     platform_up: bool = True
+    # -- faults of one replica, the last one (the others stay healthy) --------------------
+    # every Nth scrape of the faulty replica's platform target fails (0: none)
+    faulty_replica_scrape_failure_every: int = 0
+    faulty_replica_pool_usage: float | None = None
+    # the faulty replica restarts this often (seconds of simulated time, 0: never): its
+    # counters start again from zero, and scrapes while it is starting fail
+    faulty_replica_restart_every: float = 0.0
+    # -- faults of the cluster's targets --------------------------------------------------
+    cluster_discovered: bool = True  # False: service discovery lists no target of the cluster
+    exporter_up: bool = True  # False: the CloudWatch exporter stopped; its target stays listed
+    exporter_discovered: bool = True  # False: the exporter's target left discovery (deployment removed)
 
 
 SCENARIOS: dict[str, Params] = {
@@ -78,7 +97,21 @@ SCENARIOS: dict[str, Params] = {
     "rds_cpu": Params(rds_cpu_percent=95.0),
     "fatal_logs": Params(fatal_per_second=0.1),
     "platform_down": Params(platform_up=False),
+    # one replica's scrapes fail every other time (a flaky network path, an overloaded
+    # /metrics handler) for as long as the scenario lasts: staleness markers, no incident
+    "scrape_gap": Params(faulty_replica_scrape_failure_every=2),
+    # every target of the cluster leaves service discovery (the cluster, its network or its
+    # discovery is gone): the series vanish instead of reading 0
+    "cluster_lost": Params(cluster_discovered=False),
+    # the CloudWatch exporter stopped: its target is still listed, its scrapes fail
+    "exporter_down": Params(exporter_up=False),
+    # the exporter is gone from discovery (its deployment deleted or scaled to zero)
+    "exporter_gone": Params(exporter_discovered=False),
+    "replica_pool_full": Params(faulty_replica_pool_usage=0.98),
+    "replica_crashloop": Params(faulty_replica_restart_every=60.0),
 }
+# how long a crash-looping replica takes to start, answering no scrape meanwhile
+CRASHLOOP_START_SECONDS = 20.0
 
 
 def traffic_factor(t: float) -> float:
@@ -99,23 +132,36 @@ class Sample:
     name: str
     labels: Labels
     value: float
+    replica: int = 0  # which instance of the job exposes it (the platform job has several)
 
 
 class PlatformSimulator:
-    def __init__(self, start: float, scenario: str = "healthy", seed: int = 7, step: float = 5.0) -> None:
+    def __init__(self, start: float, scenario: str = "healthy", seed: int = 7, step: float = 5.0,
+                 replicas: int = 1) -> None:
+        if replicas < 1:
+            raise ValueError(f"replicas must be at least 1, not {replicas}")
         self.t = start
         self.step_seconds = step
+        self.replicas = replicas
         self.random = random.Random(seed)
         self.params = SCENARIOS[scenario]
         self.scenario = scenario
-        self.counters: dict[tuple[str, str, Labels], float] = {}
-        self.gauges: dict[tuple[str, str, Labels], float] = {}
+        self.counters: dict[tuple[str, int, str, Labels], float] = {}
         self.restarts = 0
+        self._replica = 0  # the replica _inc counts for
+        self.scrape_attempts: dict[tuple[str, int], int] = {}
+        self._faulty_started = start  # when the faulty replica last (re)started
         self._run_started = math.floor(start / INVOICE_RUN_EVERY) * INVOICE_RUN_EVERY - INVOICE_RUN_EVERY
         self._run_done = self._run_started + 120
         self._run_generated = self.params.invoice_run_size
         self._last_success = self._run_done
-        self._init_series()
+        for replica in range(replicas):
+            self._init_series(replica)
+
+    @property
+    def faulty_replica(self) -> int:
+        """The replica that replica-level scenarios hit: the last one."""
+        return self.replicas - 1
 
     # -- control ---------------------------------------------------------------------
     def set_scenario(self, name: str) -> None:
@@ -124,11 +170,12 @@ class PlatformSimulator:
         self.params, self.scenario = SCENARIOS[name], name
         if name in ("invoice_failures", "invoice_slow_run", "invoices_missing"):
             self._start_run(self.t)  # an invoice incident shows in the run that starts now
+        self._faulty_started = self.t
 
-    def restart(self) -> None:
-        """A process restart: the platform's counters start again from zero."""
+    def restart(self, replica: int | None = None) -> None:
+        """A process restart (of one replica, or of all): its counters start again from zero."""
         for key in self.counters:
-            if key[0] == "platform":
+            if key[0] == "platform" and replica in (None, key[1]):
                 self.counters[key] = 0.0
         self.restarts += 1
 
@@ -137,31 +184,62 @@ class PlatformSimulator:
             self._step(self.step_seconds)
             self.t += self.step_seconds
 
+    # -- targets -----------------------------------------------------------------------
+    def discovered(self, job: str) -> list[int]:
+        """The replicas service discovery lists for a job (one target each)."""
+        if not self.params.cluster_discovered or (job == "cloudwatch" and not self.params.exporter_discovered):
+            return []
+        return list(range(self.replicas)) if job == "platform" else [0]
+
+    def scrape_fails(self, job: str, replica: int = 0) -> bool:
+        """Whether this scrape attempt of a target fails (counts the attempt)."""
+        attempt = self.scrape_attempts.get((job, replica), 0) + 1
+        self.scrape_attempts[(job, replica)] = attempt
+        p = self.params
+        # a lost cluster's processes may well run on: what is lost is the view of them
+        # (its discovery, its network to the monitoring); with static targets (the HA
+        # topology) the way to lose a cluster is to stop its agent
+        if job == "cloudwatch":
+            return not p.exporter_up
+        if job != "platform":
+            return False
+        if not p.platform_up:
+            return True
+        if replica != self.faulty_replica:
+            return False
+        every = p.faulty_replica_scrape_failure_every
+        return bool(every and attempt % every == 0) or self._faulty_starting()
+
+    def _faulty_starting(self) -> bool:
+        restarting = bool(self.params.faulty_replica_restart_every)
+        return restarting and self.t - self._faulty_started < CRASHLOOP_START_SECONDS
+
     # -- series ----------------------------------------------------------------------
-    def _init_series(self) -> None:
+    def _init_series(self, replica: int) -> None:
+        add = functools.partial(self._add, replica=replica)
         for name in ("http_requests_total",):
             for method, route, ok_code, _ in ROUTES:
                 for code in (ok_code, "404", "500", "503"):
-                    self._add(name, (("code", code), ("method", method), ("route", route)))
+                    add(name, (("code", code), ("method", method), ("route", route)))
         for level in ("fatal", "error", "warn", "info", "debug"):
-            self._add("billing_log_messages_total", (("level", level),))
+            add("billing_log_messages_total", (("level", level),))
         for outcome in ("success", "failure"):
-            self._add("billing_events_received_total", (("outcome", outcome),))
-            self._add("billing_invoices_generated_total", (("outcome", outcome),))
+            add("billing_events_received_total", (("outcome", outcome),))
+            add("billing_invoices_generated_total", (("outcome", outcome),))
             for provider in PROVIDERS:
-                self._add("billing_payments_total", (("outcome", outcome), ("provider", provider)))
-                self._add("billing_payment_webhooks_total", (("outcome", outcome), ("provider", provider)))
+                add("billing_payments_total", (("outcome", outcome), ("provider", provider)))
+                add("billing_payment_webhooks_total", (("outcome", outcome), ("provider", provider)))
             for queue in QUEUES:
-                self._add("billing_queue_messages_processed_total", (("outcome", outcome), ("queue", queue)))
+                add("billing_queue_messages_processed_total", (("outcome", outcome), ("queue", queue)))
         for currency in CURRENCIES:
-            self._add("billing_revenue_collected_total", (("currency", currency),))
-        self._add("billing_db_connection_errors_total", ())
+            add("billing_revenue_collected_total", (("currency", currency),))
+        add("billing_db_connection_errors_total", ())
         for name, buckets in BUCKETS.items():
             for labels in self._histogram_label_sets(name):
                 for le in (*buckets, math.inf):
-                    self._add(f"{name}_bucket", (*labels, ("le", _le(le))))
-                self._add(f"{name}_count", labels)
-                self._add(f"{name}_sum", labels)
+                    add(f"{name}_bucket", (*labels, ("le", _le(le))))
+                add(f"{name}_count", labels)
+                add(f"{name}_sum", labels)
 
     @staticmethod
     def _histogram_label_sets(name: str) -> list[Labels]:
@@ -173,11 +251,11 @@ class PlatformSimulator:
             return [(("operation", op),) for op in ("select", "insert", "update")]
         return [()]
 
-    def _add(self, name: str, labels: Labels, job: str = "platform") -> None:
-        self.counters[(job, name, tuple(sorted(labels)))] = 0.0
+    def _add(self, name: str, labels: Labels, replica: int = 0, job: str = "platform") -> None:
+        self.counters[(job, replica, name, tuple(sorted(labels)))] = 0.0
 
     def _inc(self, name: str, labels: Labels, amount: float) -> None:
-        self.counters[("platform", name, tuple(sorted(labels)))] += max(amount, 0.0)
+        self.counters[("platform", self._replica, name, tuple(sorted(labels)))] += max(amount, 0.0)
 
     def _noise(self) -> float:
         return max(0.0, self.random.gauss(1.0, 0.05))
@@ -192,16 +270,29 @@ class PlatformSimulator:
 
     # -- one time step -----------------------------------------------------------------
     def _step(self, dt: float) -> None:
-        p, load = self.params, traffic_factor(self.t)
+        p = self.params
         if not p.platform_up:
             return  # nothing is served and nothing is counted while the platform is down
+        if p.faulty_replica_restart_every and self.t - self._faulty_started >= p.faulty_replica_restart_every:
+            self.restart(self.faulty_replica)
+            self._faulty_started = self.t
+        for replica in range(self.replicas):
+            if replica == self.faulty_replica and self._faulty_starting():
+                continue  # a starting replica serves nothing; the others carry its share
+            self._replica = replica
+            self._step_replica(dt, 1 / self.replicas)
+        self._replica = 0
+
+    def _step_replica(self, dt: float, share: float) -> None:
+        """One replica's work: its share of the traffic (replica 0 also runs the invoice worker)."""
+        p, load = self.params, traffic_factor(self.t) * share
         events = p.events_per_second * load * dt * self._noise()
         self._inc("billing_events_received_total", (("outcome", "failure"),), events * p.event_failure_ratio)
         self._inc("billing_events_received_total", (("outcome", "success"),), events * (1 - p.event_failure_ratio))
         self._observe("billing_event_ingestion_duration_seconds", (), events, p.ingestion_median_seconds)
         requests = events * 0.05 + 2 * dt * load
-        for method, route, ok_code, share in ROUTES:
-            n = requests * share
+        for method, route, ok_code, route_share in ROUTES:
+            n = requests * route_share
             labels = (("method", method), ("route", route))
             self._inc("http_requests_total", (("code", ok_code), *labels), n * (1 - p.api_error_ratio - 0.01))
             self._inc("http_requests_total", (("code", "404"), *labels), n * 0.01)
@@ -211,10 +302,11 @@ class PlatformSimulator:
         self._inc("billing_log_messages_total", (("level", "info"),), events * 0.1)
         self._inc("billing_log_messages_total", (("level", "warn"),), events * 0.002)
         self._inc("billing_log_messages_total", (("level", "error"),), events * p.event_failure_ratio * 0.1)
-        self._inc("billing_log_messages_total", (("level", "fatal"),), p.fatal_per_second * dt)
+        self._inc("billing_log_messages_total", (("level", "fatal"),), p.fatal_per_second * dt * share)
         self._step_payments(dt, load)
-        self._step_invoices(dt)
-        self._step_database(dt, events)
+        if self._replica == 0:
+            self._step_invoices(dt)
+        self._step_database(dt, events, share)
 
     def _step_payments(self, dt: float, load: float) -> None:
         p = self.params
@@ -255,9 +347,9 @@ class PlatformSimulator:
                 if p.invoice_failure_ratio == 0:
                     self._last_success = self._run_done
 
-    def _step_database(self, dt: float, events: float) -> None:
+    def _step_database(self, dt: float, events: float, share: float) -> None:
         p = self.params
-        self._inc("billing_db_connection_errors_total", (), p.db_connection_errors_per_second * dt)
+        self._inc("billing_db_connection_errors_total", (), p.db_connection_errors_per_second * dt * share)
         for op, share in (("select", 0.6), ("insert", 0.3), ("update", 0.1)):
             self._observe("billing_db_query_duration_seconds", (("operation", op),), events * 2 * share,
                           p.db_median_seconds)
@@ -272,8 +364,9 @@ class PlatformSimulator:
         p, t = self.params, self.t
         load = traffic_factor(t)
         # events are counted whole; money and latency sums stay fractional
-        out = [Sample(job, name, labels, value if name.endswith("_sum") or "revenue" in name else math.floor(value))
-               for (job, name, labels), value in self.counters.items()]
+        out = [Sample(job, name, labels, value if name.endswith("_sum") or "revenue" in name else math.floor(value),
+                      replica)
+               for (job, replica, name, labels), value in self.counters.items()]
         in_progress = self._run_done == math.inf
         pending = max(p.invoice_run_size - self._run_generated, 0.0) if in_progress else 0.0
         deadline = self._run_started + INVOICE_DEADLINE_AFTER
@@ -283,22 +376,26 @@ class PlatformSimulator:
         if p.invoice_deadline_missed:
             deadline = min(deadline, t - 60)
         gauges = [
-            ("billing_invoice_run_in_progress", (), 1.0 if in_progress else 0.0),
-            ("billing_invoice_run_started_timestamp_seconds", (), self._run_started),
-            ("billing_invoice_run_last_duration_seconds", (), 118.0),
-            ("billing_invoice_run_last_success_timestamp_seconds", (), self._last_success),
-            ("billing_invoices_pending", (), round(pending)),
-            ("billing_invoice_cycle_deadline_timestamp_seconds", (), deadline),
+            ("billing_invoice_run_in_progress", (), 1.0 if in_progress else 0.0, 0),
+            ("billing_invoice_run_started_timestamp_seconds", (), self._run_started, 0),
+            ("billing_invoice_run_last_duration_seconds", (), 118.0, 0),
+            ("billing_invoice_run_last_success_timestamp_seconds", (), self._last_success, 0),
+            ("billing_invoices_pending", (), round(pending), 0),
+            ("billing_invoice_cycle_deadline_timestamp_seconds", (), deadline, 0),
         ]
-        for pool, size in POOLS.items():
-            used = min(size, round(size * p.pool_usage * (0.8 + 0.2 * load) * self._noise()))
-            gauges += [("billing_db_pool_connections_in_use", (("pool", pool),), used),
-                       ("billing_db_pool_connections_max", (("pool", pool),), size)]
+        for replica in range(self.replicas):
+            usage = p.pool_usage
+            if replica == self.faulty_replica and p.faulty_replica_pool_usage is not None:
+                usage = p.faulty_replica_pool_usage
+            for pool, size in POOLS.items():
+                used = min(size, round(size * usage * (0.8 + 0.2 * load) * self._noise()))
+                gauges += [("billing_db_pool_connections_in_use", (("pool", pool),), used, replica),
+                           ("billing_db_pool_connections_max", (("pool", pool),), size, replica)]
         for queue, base in zip(QUEUES, (120.0, 8.0), strict=True):
             depth = round(base * load * self._noise())
-            gauges += [("billing_queue_depth", (("queue", queue),), depth),
-                       ("billing_queue_oldest_message_age_seconds", (("queue", queue),), round(depth / 40 + 0.5, 2))]
-        out += [Sample("platform", n, tuple(sorted(lb)), v) for n, lb, v in gauges]
+            gauges += [("billing_queue_depth", (("queue", queue),), depth, 0),
+                       ("billing_queue_oldest_message_age_seconds", (("queue", queue),), round(depth / 40 + 0.5, 2), 0)]
+        out += [Sample("platform", n, tuple(sorted(lb)), v, r) for n, lb, v, r in gauges]
         out.append(Sample("healthcheck", "probe_success", (), 1.0 if p.platform_up else 0.0))
         rds = (("dimension_DBInstanceIdentifier", RDS_INSTANCE),)
         cpu = p.rds_cpu_percent if p.rds_cpu_percent > 80 else p.rds_cpu_percent * (0.7 + 0.4 * load)

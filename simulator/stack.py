@@ -1,13 +1,17 @@
 """A local monitoring stack on 127.0.0.1: simulator, Prometheus, Alertmanager, webhook sink.
 
-Rules and the Alertmanager config are rendered from thresholds.yaml with a spec profile
-(`e2e` shortens `for`, intervals and group waits). History is backfilled with
-`promtool tsdb create-blocks-from openmetrics`: the last 3 hours (`history_hours`; with
-one process restart in it) and two thirds of that around the same time one and two weeks
-ago, the baselines of the drop alert. Every receiver of the generated Alertmanager config is pointed at the webhook sink
-under its own path, so the real routing tree decides who is notified. `Stack` is a
-context manager: servers are stopped and the temp dir removed even when a test fails; the
-servers also die with this process when it is killed (simulator.processes), and a killed
+Each cluster (`clusters`, one by default) is a simulator with `replicas` platform replicas,
+each its own scrape target; one Prometheus scrapes them all, finding the targets through
+the simulators' HTTP service discovery, so a lost cluster's targets vanish as they do
+when a cluster's discovery loses them. Rules and the Alertmanager config are rendered
+from thresholds.yaml with a spec profile (`e2e` shortens `for`, intervals and group
+waits). History is backfilled with `promtool tsdb create-blocks-from openmetrics`: the
+last 3 hours (`history_hours`; with one process restart in it) and two thirds of that
+around the same time one and two weeks ago, the baselines of the drop alert. Every receiver of the
+generated Alertmanager config is pointed at the webhook sink under its own path, so the
+real routing tree decides who is notified. `Stack` is a context manager: servers are
+stopped and the temp dir removed even when a test fails; the servers also die with this
+process when it is killed (simulator.processes), and a killed
 run's temp dir is removed by the next start.
 """
 
@@ -42,10 +46,11 @@ from simulator.processes import (
     run_tool,
     uninterrupted,
 )
-from simulator.server import SimulatorServer
+from simulator.server import SimulatorCluster
 
 # the process helpers moved to simulator.processes; other code imports them from here
 __all__ = ["ManagedProcess", "Stack", "WebhookSink", "binary", "free_port", "receivers_to_sink", "target_labels"]
+REPLICAS = 2
 
 WEEK = 7 * 86400
 BASELINE_WEEKS = (1, 2)  # thresholds.yaml: ingestion_rate.baseline_offsets [1w, 2w]
@@ -62,6 +67,7 @@ class WebhookSink(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _SinkHandler)
         self.payloads: list[tuple[str, dict[str, Any]]] = []
+        self.times: list[float] = []  # when payloads[i] arrived (epoch seconds)
         self.received = threading.Condition()
 
     @property
@@ -87,6 +93,7 @@ class _SinkHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with self.server.received:
+            self.server.times.append(time.time())
             self.server.payloads.append((self.path.strip("/"), json.loads(body)))
             self.server.received.notify_all()
         self.send_response(200)
@@ -118,8 +125,13 @@ def receivers_to_sink(config: dict[str, Any], sink_url: str) -> dict[str, Any]:
 class Stack:
     def __init__(self, spec_path: Path, profile: str = "e2e", scenario: str = "healthy",
                  history: bool = True, history_hours: float = HISTORY_HOURS,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, clusters: tuple[str, ...] = ("e2e",),
+                 replicas: int = REPLICAS) -> None:
+        if not clusters or len(set(clusters)) != len(clusters):
+            raise ValueError(f"clusters must be distinct names, at least one: {clusters!r}")
         self.spec_path, self.profile, self.scenario = spec_path, profile, scenario
+        self.cluster_names, self.replicas = clusters, replicas
+        self.clusters: dict[str, SimulatorCluster] = {}
         self.history_seconds = history_hours * 3600 if history else 0.0
         self.progress = progress or (lambda text: None)
         self.processes: list[ManagedProcess] = []
@@ -158,15 +170,25 @@ class Stack:
         self.spec: Spec = load_spec(self.spec_path, self.profile)
         write_outputs(render_all(self.spec), root / "render")
         now = time.time()
-        self.simulator = PlatformSimulator(now - self.history_seconds, self.scenario)
-        with uninterrupted():
-            self.sim_server = SimulatorServer(self.simulator).start()
-            self.servers.append(self.sim_server)
-        self.target_labels = target_labels(self.spec, urllib.parse.urlparse(self.sim_server.url).netloc)
+        for index, name in enumerate(self.cluster_names):
+            simulator = PlatformSimulator(now - self.history_seconds, self.scenario, seed=7 + 6 * index,
+                                          replicas=self.replicas)
+            with uninterrupted():
+                cluster = SimulatorCluster(simulator)
+                self.servers.append(cluster)
+                cluster.start()
+            cluster.labels = {job: _discovered_labels(labels)
+                              for job, labels in self._target_labels(name, cluster).items()}
+            self.clusters[name] = cluster
+        # the first cluster, for single-cluster callers (the demo)
+        self.sim_server = self.clusters[self.cluster_names[0]]
+        self.simulator = self.sim_server.simulator
+        self.target_labels = self._target_labels(self.cluster_names[0], self.sim_server)
         if self.history_seconds:
             self.progress(f"backfilling {self.history_seconds / 3600:g} h of history with promtool")
             self._backfill(root, now)
-        self.simulator.advance(time.time())
+        for cluster in self.clusters.values():
+            cluster.simulator.advance(time.time())
         with uninterrupted():
             self.sink = WebhookSink()
             threading.Thread(target=self.sink.serve_forever, daemon=True).start()
@@ -175,29 +197,45 @@ class Stack:
         self._start_alertmanager(root)
         self._start_prometheus(root)
 
+    def _target_labels(self, name: str, cluster: SimulatorCluster) -> dict[str, dict[str, str]]:
+        return target_labels(self.spec, urllib.parse.urlparse(cluster.url).netloc, cluster=name)
+
+    def _history(self, name: str, cluster: SimulatorCluster) -> History:
+        """A history whose series carry the labels the live scrapes of this cluster will."""
+        return History(self._target_labels(name, cluster), dict(enumerate(cluster.addresses("platform"))))
+
     def _backfill(self, root: Path, now: float) -> None:
         promtool = binary("promtool")
         data = root / "data"
         span = self.history_seconds
         # the drop alert's baselines: the same hours one and two weeks ago (the lower of the
-        # two is the baseline; a third of the span either side)
-        slices = [(f"{weeks}w-ago", PlatformSimulator(now - weeks * WEEK - span / 3, "healthy", seed=10 + weeks),
-                   now - weeks * WEEK - span / 3, now - weeks * WEEK + span / 3, None) for weeks in BASELINE_WEEKS]
-        recent = self.simulator
-        for name, sim, start, end, restart_at in (
-            *slices,
-            ("recent", recent, now - span, now - HISTORY_STEP, now - span / 2),
-        ):
-            history = History(self.target_labels)
-            t = start
-            while t < end:
-                t += HISTORY_STEP
-                if restart_at is not None and t - HISTORY_STEP < restart_at <= t:
-                    sim.restart()
-                sim.advance(t)
-                history.record(sim.t, sim.samples())
-            source = root / f"{name}.om"
-            source.write_text(history.render_openmetrics())
+        # two is the baseline; a third of the span either side), then the recent hours
+        ranges = [(f"{weeks}w-ago", now - weeks * WEEK - span / 3, now - weeks * WEEK + span / 3)
+                  for weeks in BASELINE_WEEKS]
+        for range_number, (range_name, start, end) in enumerate((*ranges, ("recent", now - span,
+                                                                           now - HISTORY_STEP))):
+            combined = History({})
+            for index, (name, cluster) in enumerate(self.clusters.items()):
+                history = self._history(name, cluster)
+                if range_name == "recent":
+                    sim, restart_at = cluster.simulator, now - span / 2  # with one process restart in it
+                else:
+                    sim, restart_at = PlatformSimulator(start, "healthy", seed=11 + 6 * index + 50 * range_number,
+                                                        replicas=self.replicas), None
+                # history is sampled every HISTORY_STEP: simulating finer steps would cost
+                # six times as much (most of a start) for the same samples
+                live_step, sim.step_seconds = sim.step_seconds, HISTORY_STEP
+                t = start
+                while t < end:
+                    t += HISTORY_STEP
+                    if restart_at is not None and t - HISTORY_STEP < restart_at <= t:
+                        sim.restart()
+                    sim.advance(t)
+                    history.record(sim.t, sim.samples())
+                sim.step_seconds = live_step
+                combined.points.update(history.points)
+            source = root / f"{range_name}.om"
+            source.write_text(combined.render_openmetrics())
             run_tool([promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)])
             source.unlink()
 
@@ -224,13 +262,12 @@ class Stack:
 
     def _start_prometheus(self, root: Path) -> None:
         interval = format_duration(self.spec.settings.scrape_interval)
-        instance = urllib.parse.urlparse(self.sim_server.url).netloc
         scrape_configs = [{
             "job_name": self.target_labels[job]["job"],  # the spec's selectors name the jobs
             "metrics_path": f"/{job}/metrics",
-            "static_configs": [{"targets": [instance],
-                                "labels": {k: v for k, v in self.target_labels[job].items()
-                                           if k not in ("job", "instance")}}],
+            # each cluster's discovery lists its targets with the cluster's labels
+            "http_sd_configs": [{"url": f"{cluster.url}/sd/{job}", "refresh_interval": interval}
+                                for cluster in self.clusters.values()],
         } for job in JOBS]
         config = {
             "global": {"scrape_interval": interval,
@@ -261,5 +298,12 @@ class Stack:
     def query(self, expr: str) -> list[dict[str, Any]]:
         return self.api("/api/v1/query", query=expr)["result"]
 
-    def set_scenario(self, name: str) -> None:
-        self.sim_server.set_scenario(name)
+    def set_scenario(self, name: str, cluster: str | None = None) -> None:
+        """Switch one cluster (the first by default) to a scenario."""
+        self.clusters[cluster or self.cluster_names[0]].set_scenario(name)
+
+
+def _discovered_labels(labels: dict[str, str]) -> dict[str, str]:
+    """What discovery attaches to a target: its labels but the job (the scrape config's
+    name) and the instance (its address)."""
+    return {k: v for k, v in labels.items() if k not in ("job", "instance")}

@@ -1,7 +1,8 @@
 """The multi-cluster HA topology on 127.0.0.1, started from the configs operators copy.
 
-Per cluster (`eu`, `us`): a simulator and a Prometheus agent scraping it, remote-writing to
-every central replica. Central tier: Prometheus replicas `a` and `b` (remote-write
+Per cluster (`eu`, `us`): a simulator (two platform replicas, each its own target) and a
+Prometheus agent scraping it with static targets, remote-writing to every central
+replica. Central tier: Prometheus replicas `a` and `b` (remote-write
 receivers) evaluating the rules rendered with a spec profile, sending to every node of a
 gossiping Alertmanager cluster whose receivers all deliver to one webhook sink. Every
 Prometheus and Alertmanager runs with the configuration and flags rendered by
@@ -10,7 +11,12 @@ Prometheus and Alertmanager runs with the configuration and flags rendered by
 History is backfilled into the central tier (3 hours, and the same hours a week ago for
 the drop alert's baseline) with the labels the agents' series carry, so rules and
 dashboards have their windows from the first evaluation. `HATopology` is a context
-manager: every process is stopped and the temp dir removed even when a test fails.
+manager: every process is stopped and the temp dir removed even when a test fails. Like
+the single stack (simulator.processes): the servers die with this process even when it is
+killed, a stop signal is held back until a just-started server is registered for cleanup,
+and the temp dir of a killed run is removed by the next start. The agents' targets are
+static, as deploy/ renders them: lose a cluster here by stopping its agent (`stop`); the
+`cluster_lost` scenario needs service discovery (the single stack).
 """
 
 from __future__ import annotations
@@ -18,8 +24,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -52,10 +56,12 @@ from generators.outputs import render_all
 from generators.writer import write_outputs
 from simulator.exposition import History
 from simulator.platform import JOBS, PlatformSimulator
-from simulator.server import SimulatorServer
+from simulator.processes import make_owned_dir, remove_abandoned_dirs, run_tool, uninterrupted
+from simulator.server import SimulatorCluster
 from simulator.stack import (
     HISTORY_HOURS,
     HISTORY_STEP,
+    REPLICAS,
     WEEK,
     ManagedProcess,
     WebhookSink,
@@ -71,30 +77,11 @@ CLUSTER_SEEDS = {"eu": 7, "us": 13}
 # 300s). Tests and demo shorten it to 1m, still 12 scrape intervals of the e2e profile.
 FAST_LOOKBACK = ("--query.lookback-delta=1m",)
 DEFAULT_GOSSIP = {"gossip_interval": 0.1, "pushpull_interval": 5.0, "peer_timeout": 2.0}
+TEMP_PREFIX = "billing-ha-"
 
 
-class _TimedPayloads(list):  # type: ignore[type-arg]
-    """The sink's payload list, remembering when each payload arrived (epoch seconds)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.times: list[float] = []
-
-    def append(self, item: Any) -> None:
-        self.times.append(time.time())
-        super().append(item)
-
-
-class TimedSink(WebhookSink):
-    """The stack's webhook sink; `times[i]` is when `payloads[i]` arrived."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.payloads = _TimedPayloads()
-
-    @property
-    def times(self) -> list[float]:
-        return self.payloads.times  # type: ignore[attr-defined, no-any-return]
+# the stack's sink records arrival times itself now; the old name stays for callers
+TimedSink = WebhookSink
 
 
 @dataclass
@@ -115,9 +102,11 @@ class HATopology:
                  replicas: tuple[str, ...] = ("a", "b"), alertmanagers: int = 3, history: bool = True,
                  extra_rule_files: dict[str, str] | None = None, central_flags: tuple[str, ...] = (),
                  gossip: dict[str, float] | None = None, check_peer_timeout: bool = True,
-                 central_config_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
+                 central_config_hook: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                 platform_replicas: int = REPLICAS) -> None:
         self.spec_path, self.profile, self.history = spec_path, profile, history
         self.cluster_names, self.replica_names, self.alertmanager_count = clusters, replicas, alertmanagers
+        self.platform_replicas = platform_replicas
         self.extra_rule_files = extra_rule_files or {}
         self.extra_central_flags = central_flags
         # gossip faster than Alertmanager's defaults, and a peer timeout that keeps
@@ -125,13 +114,13 @@ class HATopology:
         self.gossip = gossip if gossip is not None else DEFAULT_GOSSIP
         self.check_peer_timeout = check_peer_timeout
         self.central_config_hook = central_config_hook
-        self.simulators: dict[str, SimulatorServer] = {}
+        self.simulators: dict[str, SimulatorCluster] = {}
         self.agents: dict[str, Node] = {}
         self.central: dict[str, Node] = {}
         self.alertmanagers: dict[str, Node] = {}
         self._processes: list[ManagedProcess] = []
         self._servers: list[Any] = []
-        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.tmp: Path | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def __enter__(self) -> HATopology:
@@ -146,24 +135,27 @@ class HATopology:
         self.close()
 
     def close(self) -> None:
-        # in parallel: an agent whose central replica was killed waits out its stop timeout
-        # trying to flush to it, and seven sequential stops would add up
-        stoppers = [threading.Thread(target=p.stop) for p in self._processes]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join()
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        self._processes, self._servers = [], []
-        if self.tmp is not None:
-            self.tmp.cleanup()
-            self.tmp = None
+        with uninterrupted():  # a stop signal now would leave servers or the temp dir behind
+            # in parallel: an agent whose central replica was killed waits out its stop timeout
+            # trying to flush to it, and seven sequential stops would add up
+            stoppers = [threading.Thread(target=p.stop) for p in self._processes]
+            for stopper in stoppers:
+                stopper.start()
+            for stopper in stoppers:
+                stopper.join()
+            for server in self._servers:
+                server.shutdown()
+                server.server_close()
+            self._processes, self._servers = [], []
+            if self.tmp is not None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                self.tmp = None
 
     def _start(self) -> None:
-        self.tmp = tempfile.TemporaryDirectory(prefix="billing-ha-")
-        self.root = root = Path(self.tmp.name)
+        remove_abandoned_dirs(TEMP_PREFIX)  # what a killed run left behind
+        with uninterrupted():
+            self.tmp = make_owned_dir(TEMP_PREFIX)
+        self.root = root = self.tmp
         self.spec: Spec = load_spec(self.spec_path, self.profile)
         write_outputs(render_all(self.spec), root / "render")
         self.rule_files = [str(root / "render" / "alerts" / "billing.rules.yml")]
@@ -171,15 +163,19 @@ class HATopology:
             path = root / "render" / "alerts" / name
             path.write_text(content)
             self.rule_files.append(str(path))
-        self.sink = TimedSink()
-        threading.Thread(target=self.sink.serve_forever, daemon=True).start()
-        self._servers.append(self.sink)
+        with uninterrupted():
+            self.sink = WebhookSink()
+            threading.Thread(target=self.sink.serve_forever, daemon=True).start()
+            self._servers.append(self.sink)
         now = time.time()
         start = now - HISTORY_SECONDS if self.history else now
         for i, cluster in enumerate(self.cluster_names):
-            simulator = PlatformSimulator(start, "healthy", seed=CLUSTER_SEEDS.get(cluster, 100 + i))
-            self.simulators[cluster] = SimulatorServer(simulator).start()
-            self._servers.append(self.simulators[cluster])
+            simulator = PlatformSimulator(start, "healthy", seed=CLUSTER_SEEDS.get(cluster, 100 + i),
+                                          replicas=self.platform_replicas)
+            with uninterrupted():
+                self.simulators[cluster] = SimulatorCluster(simulator)
+                self._servers.append(self.simulators[cluster])
+                self.simulators[cluster].start()
         self.deployment = self._deployment()
         if self.history:
             self._backfill(now)
@@ -201,7 +197,7 @@ class HATopology:
                                           cluster_address=f"127.0.0.1:{gossip}",
                                           cluster_listen_address=f"127.0.0.1:{gossip}"))
         clusters = tuple(
-            Cluster(name=c, targets={job: ScrapeTargets((self._netloc(self.simulators[c].url),), f"/{job}/metrics")
+            Cluster(name=c, targets={job: ScrapeTargets(tuple(self.simulators[c].addresses(job)), f"/{job}/metrics")
                                      for job in JOBS})
             for c in self.cluster_names)
         central = tuple(CentralReplica(r, f"http://127.0.0.1:{self._ports[f'central-{r}']}/api/v1/write")
@@ -219,21 +215,22 @@ class HATopology:
         for name, (start, end) in ranges.items():
             combined = History({})
             for cluster, server in self.simulators.items():
-                labels = {job: series_labels(self.deployment, cluster, jobs[job], self._netloc(server.url))
-                          for job in JOBS}
-                history = History(labels)
+                addresses = server.addresses("platform")
+                labels = {job: series_labels(self.deployment, cluster, jobs[job], addresses[0]) for job in JOBS}
+                history = History(labels, dict(enumerate(addresses)))
                 sim = server.simulator if name == "recent" else PlatformSimulator(
-                    start, "healthy", seed=CLUSTER_SEEDS.get(cluster, 0) + 1000)
+                    start, "healthy", seed=CLUSTER_SEEDS.get(cluster, 0) + 1000, replicas=self.platform_replicas)
+                live_step, sim.step_seconds = sim.step_seconds, HISTORY_STEP  # as fine as the samples
                 t = start
                 while t < end - HISTORY_STEP:
                     t += HISTORY_STEP
                     sim.advance(t)
                     history.record(sim.t, sim.samples())
+                sim.step_seconds = live_step
                 combined.points.update(history.points)
             source = self.root / f"{name}.om"
             source.write_text(combined.render_openmetrics())
-            subprocess.run([promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)],
-                           check=True, capture_output=True)
+            run_tool([promtool, "tsdb", "create-blocks-from", "openmetrics", str(source), str(data)])
             source.unlink()
 
     def _start_alertmanagers(self) -> None:
@@ -282,9 +279,10 @@ class HATopology:
     def _launch(self, name: str, binary_name: str, flags: list[str]) -> Node:
         port = self._ports[name]
         url = f"http://127.0.0.1:{port}"
-        process = ManagedProcess(name, [binary(binary_name), *flags, f"--web.listen-address=127.0.0.1:{port}"],
-                                 f"{url}/-/ready", self.root / f"{name}.log")
-        self._processes.append(process)
+        with uninterrupted():  # registered for close() before a stop can unwind
+            process = ManagedProcess(name, [binary(binary_name), *flags, f"--web.listen-address=127.0.0.1:{port}"],
+                                     f"{url}/-/ready", self.root / f"{name}.log")
+            self._processes.append(process)
         process.wait_ready()
         return Node(name, url, process)
 

@@ -51,11 +51,11 @@ class Demo:
     """The demo as a subprocess in its own session, its output lines and every process it
     started (watched while it runs, and found afterwards by its temp dir in their arguments)."""
 
-    def __init__(self, tmp: Path, *args: str) -> None:
+    def __init__(self, tmp: Path, *args: str, command: str = "demo", prefix: str = "billing-e2e-") -> None:
         # a private TMPDIR: no other start (another test, another session) cleans up its dirs
-        self.tmp = tmp
+        self.tmp, self.prefix = tmp, prefix
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "demo", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "simulator", command, *args], cwd=ROOT, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
             env={**os.environ, "TMPDIR": str(tmp)})
         self.pid = self.process.pid
@@ -109,7 +109,7 @@ class Demo:
 
     def finish(self, timeout: float = 15) -> tuple[int, str]:
         code = self.process.wait(timeout=timeout)
-        marker = f"{self.tmp}/billing-e2e-{self.pid}-"
+        marker = f"{self.tmp}/{self.prefix}{self.pid}-"
         self._collect(lambda ppid, cmdline: marker in cmdline)  # orphans, if any, still name our dir
         assert self.process.stderr is not None
         return code, self.process.stderr.read()
@@ -118,7 +118,7 @@ class Demo:
         return [cmdline for pid, (start, cmdline) in self.children.items() if _start_ticks(pid) == start]
 
     def temp_dirs(self) -> list[Path]:
-        return sorted(self.tmp.glob(f"billing-e2e-{self.pid}-*"))
+        return sorted(self.tmp.glob(f"{self.prefix}{self.pid}-*"))
 
     def cleanup(self) -> None:
         """Whatever a failed test left: by PID and start time only."""
@@ -213,4 +213,70 @@ def test_sigkill_takes_the_servers_along_and_the_next_start_removes_the_temp_dir
     demos.append(following)
     code, stderr = following.finish(timeout=60)
     assert code == 0 and stderr == "", stderr
+    assert not left[0].exists()
+
+
+# -- make demo-ha: seven servers, the same guarantees (tests/ha's topology code) ---------------
+
+HA_SERVERS = {"prometheus", "prometheus-alertmanager"}
+
+
+def _demo_ha(tmp_path: Path, *args: str) -> Demo:
+    return Demo(tmp_path, "--no-history", *args, command="demo-ha", prefix="billing-ha-")
+
+
+def _ha_servers_up(demo: Demo) -> None:
+    demo.wait_for("Commands: ", timeout=120)
+    assert _servers(demo, HA_SERVERS) >= HA_SERVERS
+    # 2 agents + 2 central replicas (prometheus) and 3 Alertmanagers
+    assert len([c for _, c in demo.children.values() if Path(c.split(" ")[0]).name in HA_SERVERS]) >= 7
+    assert demo.temp_dirs()
+
+
+@pytest.mark.ha
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_demo_ha_stop_signal_stops_every_server_and_removes_the_temp_dir(demos: list[Demo], tmp_path: Path,
+                                                                         signum: int) -> None:
+    demo = _demo_ha(tmp_path, "--duration", "300")
+    demos.append(demo)
+    _ha_servers_up(demo)
+    if signum == signal.SIGINT:
+        os.killpg(demo.pid, signum)
+    else:
+        os.kill(demo.pid, signum)
+    code, stderr = demo.finish(timeout=60)
+    assert code == 0 and "Traceback" not in stderr, stderr
+    assert _gone_within(demo, 3) == []
+    assert demo.temp_dirs() == []
+    assert "temp dir removed" in "".join(demo.stdout)
+
+
+@pytest.mark.ha
+def test_demo_ha_stop_signal_during_the_start_leaves_nothing(demos: list[Demo], tmp_path: Path) -> None:
+    demo = _demo_ha(tmp_path, "--duration", "300")
+    demos.append(demo)
+    demo.wait_for_child("prometheus-alertmanager")  # the topology is half started
+    os.kill(demo.pid, signal.SIGTERM)
+    code, stderr = demo.finish(timeout=60)
+    assert code == 0 and "Traceback" not in stderr, stderr
+    assert _gone_within(demo, 3) == []
+    assert demo.temp_dirs() == []
+
+
+@pytest.mark.ha
+def test_demo_ha_sigkill_takes_the_servers_along_and_the_next_start_removes_the_temp_dir(demos: list[Demo],
+                                                                                         tmp_path: Path) -> None:
+    demo = _demo_ha(tmp_path, "--duration", "300")
+    demos.append(demo)
+    _ha_servers_up(demo)
+    os.kill(demo.pid, signal.SIGKILL)
+    code, stderr = demo.finish()
+    assert code == -signal.SIGKILL and "Traceback" not in stderr
+    assert _gone_within(demo, 3) == []  # the kernel killed them: PR_SET_PDEATHSIG
+    left = demo.temp_dirs()
+    assert len(left) == 1 and (left[0] / "owner.json").is_file()
+    following = _demo_ha(tmp_path, "--duration", "0")  # the next start, which stops once it is up
+    demos.append(following)
+    code, stderr = following.finish(timeout=120)
+    assert code == 0 and "Traceback" not in stderr, stderr
     assert not left[0].exists()
