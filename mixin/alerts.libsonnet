@@ -57,24 +57,24 @@ local lib = import 'lib/format.libsonnet';
         "interval": "30s",
         "rules": [
           {
-            "record": "cluster_job:up:count",
-            "expr": "count by (cluster, job) (up{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "record": "cluster_job:up:sum",
+            "expr": "sum by (cluster, job) (up{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} or up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
           },
           {
-            "record": "cluster_job:up:count_or_lost1d",
-            "expr": "cluster_job:up:count\nor on (cluster, job)\nmax_over_time(cluster_job:up:count[1d]) * 0",
+            "record": "cluster_job:up:sum_or_lost1d",
+            "expr": "cluster_job:up:sum\nor on (cluster, job)\nmax_over_time(cluster_job:up:sum[1d]) * 0",
           },
           {
             "alert": c.alertPrefix + "ScrapeTargetsMissing",
-            "expr": "cluster_job:up:count_or_lost1d <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]),
+            "expr": "cluster_job:up:sum_or_lost1d <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]),
             "for": "5m",
             "labels": {
               "severity": "critical",
               "team": "platform",
             },
             "annotations": {
-              "summary": "A scrape job has no targets left in a cluster where it had some within the last day.",
-              "description": "Scrape targets present: {{ $value | humanize }} series now (the last 1d had some){{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, at or below the " + lib.value("count", c.thresholds["ScrapeTargetsMissing"]) + " threshold.",
+              "summary": "A scrape job has no target up in a cluster where it had some within the last day.",
+              "description": "Scrape targets present: {{ $value | humanize }} targets up now (the last 1d had some){{ with $labels.cluster }} in cluster {{ . }}{{ end }} for job {{ $labels.job }}, at or below the " + lib.value("count", c.thresholds["ScrapeTargetsMissing"]) + " threshold.",
               "runbook_url": "https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "scrapetargetsmissing",
               "dashboard_url": "http://localhost:3000/d/" + std.asciiLower(c.alertPrefix) + "-overview/billing-overview?viewPanel=6",
             },

@@ -43,7 +43,7 @@ MUTATIONS = (
     ),
     Mutation(
         "scrape_targets: a (cluster, job) gone since the last day reads no data instead of 0",
-        r"\n\s*or on \([^)]*\)\n\s*max_over_time\(\w+:up:count\[\w+\]\) \* 0",
+        r"\n\s*or on \([^)]*\)\n\s*max_over_time\(\w+:up:sum\[\w+\]\) \* 0",
         "",
         ("BillingScrapeTargetsMissing",),
     ),

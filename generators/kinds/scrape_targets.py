@@ -1,12 +1,14 @@
-"""scrape_targets: how many `up` series every scrape job has, per cluster and job, and 0
-for a (cluster, job) that had some within `lookback` and has none now.
+"""scrape_targets: how many targets of every scrape job are up, per cluster and job, and 0
+for a (cluster, job) that had targets within `lookback` and has none now.
 
 `absent(up{job=...})` is true only when a job is gone from EVERY cluster: with several
 clusters on one ruler, one cluster can vanish (its Prometheus agent, its service
 discovery, the cluster itself) and nothing notices. This kind watches every job of
-settings.selectors in every cluster, whatever metric catalogue entries name the job. It
-is cheap: one `count` over the `up` series per evaluation, and `max_over_time` over that
-small recorded series (one per cluster and job), never over raw `up`. A pair never seen
+settings.selectors in every cluster, whatever metric catalogue entries name the job. Targets
+that are down but still discovered count as gone (a stopped exporter behind a static
+target is `up 0`, a series, and as blind as a vanished one). It is cheap: one `sum` over the
+`up` series per evaluation, and `max_over_time` over that small recorded series (one per
+cluster and job), never over raw `up`. A pair never seen
 within the lookback is not watched: `absent: true` on an availability alert covers a job
 that never had series (a new Prometheus with no history).
 """
@@ -54,7 +56,7 @@ class ScrapeTargets(Kind):
     name = "scrape_targets"
     absence_watch = True
     model = ScrapeTargetsIndicator
-    summary = "up series per cluster and scrape job; 0 where a recently seen job vanished"
+    summary = "targets up per cluster and scrape job; 0 where a recently seen job is down or vanished"
     required = ("metric",)
     optional = ("lookback",)
     metric_types: ClassVar[dict[str, str]] = {"metric": "gauge"}
@@ -90,7 +92,8 @@ class ScrapeTargets(Kind):
         return near_candidates(alert.threshold, [float(k) for k in range(len(INSTANCES) + 1)])
 
     def count_name(self, spec: Spec, ind: Indicator) -> str:
-        return f"{self.level(spec, ind)}:{ind.metric}:count"  # type: ignore[attr-defined]
+        """The number of targets up: sum of `up`, so a target down but discovered adds 0."""
+        return f"{self.level(spec, ind)}:{ind.metric}:sum"  # type: ignore[attr-defined]
 
     def series_name(self, spec: Spec, ind: Indicator) -> str:
         assert isinstance(ind, ScrapeTargetsIndicator)
@@ -104,7 +107,7 @@ class ScrapeTargets(Kind):
         count = self.count_name(spec, ind)
         lookback = format_duration(ind.lookback)
         return [
-            Recording(count, agg("count", labels, jobs)),
+            Recording(count, agg("sum", labels, jobs)),
             # a (cluster, job) seen within the lookback and absent now reads 0, not "no data"
             Recording(self.series_name(spec, ind),
                       f"{count}\nor {on(labels)}\nmax_over_time({count}[{lookback}]) * 0"),
@@ -113,7 +116,7 @@ class ScrapeTargets(Kind):
     def describe(self, spec: Spec, alert: Alert) -> list[Part]:
         lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
         return [Text(f"{alert.indicator.title}: "), Value("count"),
-                Text(f" series now (the last {lookback} had some)")]
+                Text(f" targets up now (the last {lookback} had some)")]
 
     def detection(self, spec: Spec, alert: Alert) -> str:
         return (f"Staleness markers remove a vanished target's series at once; {for_text(alert)} later it pages "
@@ -121,7 +124,7 @@ class ScrapeTargets(Kind):
 
     def ignores(self, spec: Spec, alert: Alert) -> tuple[str, ...]:
         lookback = format_duration(alert.indicator.lookback)  # type: ignore[attr-defined]
-        return ("targets that are down but still discovered (up 0 is a series): PlatformTargetDown's job",
+        return ("some targets of a job down while one is up: PlatformTargetDown's job for the platform",
                 f"a (cluster, job) without series for longer than {lookback}: retired, or never there "
                 "(absent() on PlatformDown and HealthCheckFailing covers a job never seen)",
                 "one replica of several vanishing: the job is still present there")
@@ -146,13 +149,12 @@ class ScrapeTargets(Kind):
         ind = alert.indicator
         assert isinstance(ind, ScrapeTargetsIndicator)
         source = spec.metrics[ind.metric].source
-        # two replicas, one of them down (up 0 is still a series: PlatformTargetDown's case);
-        # the breach removes both (staleness markers, then nothing), recovery brings them back
+        # two replicas; the breach removes both (staleness markers, then nothing), recovery
+        # brings them back (targets down but discovered: the extra cases)
         present = [True] * phases.healthy + [False] * phases.breach + [True] * phases.recovery
         series: Series = {}
-        for index, instance in enumerate(INSTANCES):
-            up = 1.0 if index == 0 else 0.0
-            series[self._up(spec, ind, source, "cluster-a", instance)] = vanishing(present, up)
+        for instance in INSTANCES:
+            series[self._up(spec, ind, source, "cluster-a", instance)] = vanishing(present, 1.0)
         return series, lambda i: float(len(INSTANCES)) if present[i] else 0.0
 
     def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
@@ -165,23 +167,28 @@ class ScrapeTargets(Kind):
         lost = 5
         n = lost + hold + 10
         present = [True] * lost + [False] * (n - lost)
-        # every job of settings.selectors in two clusters: cluster-b vanishes whole; cluster-a
-        # loses one replica of each job but keeps the other, which is not "missing"
+        # every job of settings.selectors in three clusters: cluster-b vanishes whole; in
+        # cluster-c every target stops but stays discovered (up 0, as a stopped exporter behind
+        # a static target); cluster-a loses one replica of each job but keeps the other
         series: Series = {}
+        stopped = [1.0] * lost + [0.0] * (n - lost)
         for source in sorted(spec.settings.selectors):
-            series[self._up(spec, ind, source, "cluster-b", INSTANCES[0])] = vanishing(present, 1.0)
-            series[self._up(spec, ind, source, "cluster-b", INSTANCES[1])] = vanishing(present, 1.0)
+            for instance in INSTANCES:
+                series[self._up(spec, ind, source, "cluster-b", instance)] = vanishing(present, 1.0)
+                series[self._up(spec, ind, source, "cluster-c", instance)] = list(stopped)
             series[self._up(spec, ind, source, "cluster-a", INSTANCES[0])] = [1.0] * n
             series[self._up(spec, ind, source, "cluster-a", INSTANCES[1])] = vanishing(present, 1.0)
-        missing = [self._where(spec, ind, source, "cluster-b") for source in sorted(spec.settings.selectors)]
+        missing = [self._where(spec, ind, source, cluster) for cluster in ("cluster-b", "cluster-c")
+                   for source in sorted(spec.settings.selectors)]
         checks: list[tuple[int, Any, float]] = [(lost - 1, None, 0.0)]
         if hold:
             checks.append((lost + hold - 1, None, 0.0))
         checks.append((lost + hold, missing, 0.0))
         checks.append((n - 1, missing, 0.0))
         return [
-            ExtraCase(f"{alert.name}: cluster-b loses every scrape job, cluster-a one replica of each "
-                      "-> fires per job for cluster-b only", series, step, tuple(checks)),
+            ExtraCase(f"{alert.name}: cluster-b loses every scrape job, cluster-c's targets stop but stay "
+                      "discovered, cluster-a loses one replica of each -> fires per job for cluster-b and "
+                      "cluster-c only", series, step, tuple(checks)),
             ExtraCase(f"{alert.name}: no up series ever (nothing to have lost) -> silent at every evaluation",
                       {}, step, ((n - 1, None, 0.0),), quiet_throughout=True),
         ]

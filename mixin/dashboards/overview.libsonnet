@@ -429,7 +429,7 @@ function(c) {
       "type": "timeseries",
       "id": 6,
       "title": "Scrape targets per cluster and job",
-      "description": "Scrape targets present: recorded series `cluster_job:up:count_or_lost1d`.\n\nAlert **" + c.alertPrefix + "ScrapeTargetsMissing** (critical, team platform) when <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]) + " for 5m: A scrape job has no targets left in a cluster where it had some within the last day. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "scrapetargetsmissing)",
+      "description": "Scrape targets present: recorded series `cluster_job:up:sum_or_lost1d`.\n\nAlert **" + c.alertPrefix + "ScrapeTargetsMissing** (critical, team platform) when <= " + lib.g(c.thresholds["ScrapeTargetsMissing"]) + " for 5m: A scrape job has no target up in a cluster where it had some within the last day. [Runbook](https://github.com/metrics-billing/billing-monitoring/blob/main/docs/alerts.md#" + std.asciiLower(c.alertPrefix) + "scrapetargetsmissing)",
       "datasource": {
         "type": "prometheus",
         "uid": "${datasource}",
@@ -447,7 +447,7 @@ function(c) {
             "uid": "${datasource}",
           },
           "refId": "A",
-          "expr": "cluster_job:up:count_or_lost1d{cluster=~\"$cluster\"}",
+          "expr": "cluster_job:up:sum_or_lost1d{cluster=~\"$cluster\"}",
           "legendFormat": "{{cluster}} {{job}}",
           "range": true,
           "instant": false,

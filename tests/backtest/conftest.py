@@ -25,7 +25,9 @@ INCIDENTS = [
     ("fatal_logs", 6.5, 6.5 + 5 / 60, [("BillingFatalLogMessages", {})]),
     ("platform_down", 7 + 10 / 60, 7 + 25 / 60, [("BillingPlatformDown", {"job": "billing-platform"}),
                                           ("BillingPlatformTargetDown", {"job": "billing-platform"}),
-                                          ("BillingHealthCheckFailing", {"job": "billing-healthcheck"})]),
+                                          ("BillingHealthCheckFailing", {"job": "billing-healthcheck"}),
+                                          # no platform target up for 5m (inhibited by PlatformDown)
+                                          ("BillingScrapeTargetsMissing", {"job": "billing-platform"})]),
 ]
 # breaches shorter than the alert's `for`: pending only
 BLIPS = [

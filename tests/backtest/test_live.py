@@ -124,7 +124,7 @@ def test_backtest_equals_what_prometheus_and_alertmanager_did_live(capsys: pytes
         assert None not in lags, (e, live)
     names = {e["labels"]["alertname"] for e in backtested if e["fired_at"]}
     assert names == {"BillingRDSCPUHigh", "BillingPlatformDown", "BillingPlatformTargetDown",
-                     "BillingHealthCheckFailing"}
+                     "BillingHealthCheckFailing", "BillingScrapeTargetsMissing"}
     assert any(e["labels"]["alertname"] == "BillingRDSCPUHigh" and e["fired_at"] is None for e in backtested)
     simulated = {r: n for r, n in doc["result"]["notifications"].items() if n}
     assert simulated == dict(delivered)

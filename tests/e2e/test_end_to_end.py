@@ -270,15 +270,10 @@ def test_slow_burn_ticket_reaches_its_receivers_and_nothing_pages(stack: Stack) 
         stack.set_scenario("healthy")
 
 
-@pytest.mark.blind_spot
-@pytest.mark.xfail(strict=True, reason="issue 9 item 7, still open: an exporter that is down but still discovered "
-                                       "(up 0 is a series) is watched by no rule: ScrapeTargetsMissing counts "
-                                       "series, PlatformTargetDown watches only the platform job")
 def test_exporter_down_while_still_discovered_pages(stack: Stack, spec: Spec) -> None:
     """The CloudWatch exporter of us stops but its target stays listed (static targets, as
     deploy/ renders them): up{job="cloudwatch"} is 0 in us, RDSCPUHigh can no longer fire.
-    Some alert for that cluster and job must reach a receiver. Strict xfail: when a rule
-    starts catching it this test fails, and the marker goes."""
+    ScrapeTargetsMissing counts targets up, not series, so it pages for us and that job."""
     exporter_job = _jobs(stack)["cloudwatch"]
     switched = time.time()
     stack.set_scenario("exporter_down", "us")
@@ -289,6 +284,7 @@ def test_exporter_down_while_still_discovered_pages(stack: Stack, spec: Spec) ->
         def notified() -> bool:
             return any(at >= switched and payload["status"] == "firing"
                        and any(a["labels"].get("cluster") == "us" and a["labels"].get("job") == exporter_job
+                               and a["labels"]["alertname"] == "BillingScrapeTargetsMissing"
                                for a in payload["alerts"])
                        for (_, payload), at in zip(stack.sink.payloads, stack.sink.times, strict=False))
 
