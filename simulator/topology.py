@@ -8,7 +8,7 @@ gossiping Alertmanager cluster whose receivers all deliver to one webhook sink. 
 Prometheus and Alertmanager runs with the configuration and flags rendered by
 `generators.deployment`; only ports, paths and test speed-ups are added here.
 
-History is backfilled into the central tier (3 hours, and the same hours a week ago for
+History is backfilled into the central tier (3 hours, and the same hours one and two weeks ago for
 the drop alert's baseline) with the labels the agents' series carry, so rules and
 dashboards have their windows from the first evaluation. `HATopology` is a context
 manager: every process is stopped and the temp dir removed even when a test fails. Like
@@ -59,6 +59,7 @@ from simulator.platform import JOBS, PlatformSimulator
 from simulator.processes import make_owned_dir, remove_abandoned_dirs, run_tool, uninterrupted
 from simulator.server import SimulatorCluster
 from simulator.stack import (
+    BASELINE_WEEKS,
     HISTORY_HOURS,
     HISTORY_STEP,
     REPLICAS,
@@ -158,7 +159,8 @@ class HATopology:
         self.root = root = self.tmp
         self.spec: Spec = load_spec(self.spec_path, self.profile)
         write_outputs(render_all(self.spec), root / "render")
-        self.rule_files = [str(root / "render" / "alerts" / "billing.rules.yml")]
+        # every rule file the build renders: the guide's thresholds and the SLOs'
+        self.rule_files = [str(path) for path in sorted((root / "render" / "alerts").glob("*.rules.yml"))]
         for name, content in sorted(self.extra_rule_files.items()):
             path = root / "render" / "alerts" / name
             path.write_text(content)
@@ -211,7 +213,9 @@ class HATopology:
         promtool = binary("promtool")
         data = self.root / "backfill"
         jobs = {job.source: job for job in self.deployment.scrape_jobs}
-        ranges = {"week-ago": (now - WEEK - 3600, now - WEEK + 3600), "recent": (now - HISTORY_SECONDS, now)}
+        # the drop alert's baselines (the lower of the same hours one and two weeks ago), then now
+        ranges = {f"{weeks}w-ago": (now - weeks * WEEK - 3600, now - weeks * WEEK + 3600) for weeks in BASELINE_WEEKS}
+        ranges["recent"] = (now - HISTORY_SECONDS, now)
         for name, (start, end) in ranges.items():
             combined = History({})
             for cluster, server in self.simulators.items():

@@ -82,6 +82,14 @@ def test_incidents_are_firing_episodes_of_the_right_alerts_and_blips_pending_onl
     transient = (recovered, recovered + RECOVERY_TRANSIENT_HOURS * HOUR)
     always = {_key(name, labels) for name, labels in RECOVERY_ALWAYS_PENDING}
     assert always <= set(pending), sorted(pending)
+    # Low traffic at night (the history follows the wall clock): the p95 of the few payments a
+    # small provider makes in 5m can cross its line for an evaluation or two. Pending only, and
+    # real: test_every_state_equals_promtool_evaluating_the_deployed_rules shows Prometheus agrees.
+    noise = {key for key, episodes in pending.items()
+             if dict(key[1]).get("quantile") and not (transient[0] <= episodes[0]["start"]["unix"] <= transient[1])
+             and key not in blips and all(e["end"]["unix"] - e["start"]["unix"] <= 2 * STEP for e in episodes)}
+    for key in noise:
+        del pending[key]
     for key in set(pending) - set(blips):
         blips[key] = transient
     assert set(pending) == set(blips)
