@@ -76,7 +76,9 @@ def _panels(spec: Spec, slo: SLO, y: int) -> list[Any]:
     sli = G.Stat(
         title=f"SLI over {w} (objective {slo.objective * 100:g}%)", id=base + 1, gridPos=grid[0],
         targets=[_target(f"1 - {_series(spec, ratio_name(slo.window), slo)}", _legend(spec, slo, "SLI"), 0),
-                 _target(_series(spec, OBJECTIVE, slo), "objective", 1)],
+                 # the objective is one series per SLO, without cluster: a cluster filter would
+                 # hide it whenever one cluster is selected
+                 _target(OBJECTIVE + "{" + render_matchers([Matcher("slo", "=", slo.key)]) + "}", "objective", 1)],
         description=f"Share of good events over the last {w} (`1 - {ratio_name(slo.window)}`) and the "
                     f"objective (`{OBJECTIVE}`). {slo.rationale}",
         thresholds=[{"color": "red", "value": None}, {"color": "green", "value": slo.objective}],
