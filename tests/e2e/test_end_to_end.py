@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generators.kinds import kind_of
 from generators.model import Spec
 from generators.routing import receivers_for
 from generators.slo.model import PAGE, POLICIES, TICKET
 from simulator.stack import Stack
 from tests.conftest import ROOT, SPEC_PATH
+from tests.expectations import lost_job_pages
 
 pytestmark = pytest.mark.e2e
 CLUSTERS = ("eu", "us", "ap")
@@ -104,6 +104,31 @@ def _wait_notified(stack: Stack, alertname: str, cluster: str, receivers: set[st
     return max(got[r] for r in receivers) - since
 
 
+def _wait_paged(stack: Stack, spec: Spec, names: tuple[str, ...], cluster: str, since: float,
+                job: str, timeout: float = 90) -> tuple[str, float]:
+    """Wait until one of `names` (the job's own alert first, then the alerts that inhibit it
+    per cluster) reached all its receivers for `cluster`; (which one, seconds from `since`)."""
+    prefix = spec.settings.alert_prefix
+
+    def paged() -> tuple[str, float] | None:
+        for name in names:
+            first: dict[str, float] = {}
+            for (receiver, payload), at in zip(stack.sink.payloads, stack.sink.times, strict=False):
+                if at >= since and payload["status"] == "firing" and any(
+                        a["labels"]["alertname"] == name and a["labels"].get("cluster") == cluster
+                        and (name != names[0] or a["labels"].get("job") == job) for a in payload["alerts"]):
+                    first.setdefault(receiver, at)
+            receivers = _expected_receivers(spec, name.removeprefix(prefix))
+            if set(first) >= receivers:
+                return name, max(first[r] for r in receivers) - since
+        return None
+
+    _wait_until(lambda: paged() is not None, timeout)
+    found = paged()
+    assert found, f"no page for job {job} of {cluster} by any of {names}"
+    return found
+
+
 def _rule_alerts(stack: Stack, cluster: str) -> list[tuple[str, str]]:
     return [(a["labels"]["alertname"], a["state"]) for a in stack.api("/api/v1/alerts")["alerts"]
             if a["labels"].get("cluster") == cluster]
@@ -150,18 +175,6 @@ def _jobs(stack: Stack) -> dict[str, str]:
     return {source: dict(pairs)["job"] for source, pairs in stack.spec.settings.selectors.items()}
 
 
-def _absence_pages(spec: Spec) -> dict[str, str]:
-    """job -> the short name of the alert that pages when that job's targets vanish from a
-    cluster: an availability alert with `absent` (Alertmanager inhibits the absence watch
-    for its job, one incident one page); the watch itself for the other jobs."""
-    pages = {}
-    for alert in spec.alerts:
-        if kind_of(alert).inhibits_absence_watch(spec, alert):
-            source = spec.metrics[alert.indicator.metric].source  # type: ignore[attr-defined]
-            pages[dict(spec.settings.selectors[source])["job"]] = alert.short_name
-    return pages
-
-
 def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
     """Three faults at once, one per cluster, in one window of time:
     - eu is lost (every target leaves discovery): each of eu's jobs pages once, through the
@@ -180,13 +193,9 @@ def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
     stack.set_scenario("cluster_lost", "eu")
     stack.set_scenario("exporter_gone", "us")
     stack.set_scenario("scrape_gap", "ap")
-    pages = _absence_pages(spec)
+    pages = lost_job_pages(spec)
     try:
-        lost = {}
-        for job in sorted(jobs.values()):
-            short = pages.get(job, "ScrapeTargetsMissing")
-            lost[(short, job)] = _wait_notified(stack, f"{spec.settings.alert_prefix}{short}", "eu",
-                                                _expected_receivers(spec, short), switched, job=job)
+        lost = {(names, job): _wait_paged(stack, spec, names, "eu", switched, job) for job, names in pages.items()}
         exporter = _wait_notified(stack, name, "us", expected, switched, job=jobs["cloudwatch"])
         assert not stack.query('up{cluster="eu"}'), "eu's targets should have vanished"
         time.sleep(max(0.0, switched + 40 - time.time()))
@@ -211,7 +220,7 @@ def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
     assert not [a for a in stack.api("/api/v1/alerts")["alerts"]
                 if a["labels"].get("cluster") == "ap" and a["labels"]["severity"] == "critical"]
     print("\ncluster_lost: the page for each job of eu after "
-          + ", ".join(f"{short}{{job={job}}} {seconds:.1f}s" for (short, job), seconds in sorted(lost.items()))
+          + ", ".join(f"{job} by {paged} {seconds:.1f}s" for (_, job), (paged, seconds) in sorted(lost.items()))
           + f"\nexporter_gone: {name}{{job={jobs['cloudwatch']}}} in us after {exporter:.1f}s"
           + "\nscrape_gap: one ap replica failing every other scrape for 40s: no page")
 
