@@ -110,6 +110,7 @@ def test_whole_command_measures_every_group(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [] and _prometheus_pids(tmp_path) == []
 
 
+@pytest.mark.slow  # make test-heavy
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_interrupted_command_leaves_no_prometheus_behind(tmp_path: Path, signum: int) -> None:
     require_tool("prometheus")

@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, RULES_PATH, require_tool
 
+pytestmark = pytest.mark.slow  # make test-heavy; CI runs it
+
 
 @dataclass(frozen=True)
 class Mutation:

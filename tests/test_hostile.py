@@ -31,6 +31,8 @@ from generators.yamlout import dump_yaml
 from tests.conftest import require_tool
 from tests.specgen import BASE
 
+pytestmark = pytest.mark.slow  # make test-heavy (and make fuzz); CI runs both
+
 HOSTILE = [
     "{{ 7*7 }}",
     '{{ with query "count(up)" }}{{ . }}{{ end }}',

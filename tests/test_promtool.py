@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generators.durations import parse_duration
 from tests.conftest import ROOT, RULES_PATH, require_tool
 
 GENERATED_TESTS = sorted((ROOT / "alerts" / "tests").glob("*.test.yml"))
@@ -29,9 +31,23 @@ def test_there_are_generated_and_scenario_tests() -> None:
     assert SCENARIO_TESTS
 
 
-@pytest.mark.parametrize("test_file", [
-    pytest.param(p, marks=pytest.mark.slo_days) if "ErrorBudgetSlowBurn" in p.name else p  # make test-slo
-    for p in GENERATED_TESTS + SCENARIO_TESTS], ids=lambda p: p.name)
+DAY = 86400
+
+
+def _marks(test_file: Path) -> list[pytest.MarkDecorator]:
+    """The SLO rules' tests (30d windows) run in `make test-slo`; a test that evaluates more
+    than a day of history (the week-over-week baselines) in `make test-heavy`: both are run
+    by CI, and `make test` keeps to its two minutes."""
+    doc = yaml.safe_load(test_file.read_text())
+    if any(Path(f).name == "slo.rules.yml" for f in doc.get("rule_files", [])):
+        return [pytest.mark.slo_days]
+    times = [parse_duration(case["eval_time"]) or 0 for test in doc["tests"]
+             for kind in ("alert_rule_test", "promql_expr_test") for case in test.get(kind) or []]
+    return [pytest.mark.slow] if max(times, default=0) > DAY else []
+
+
+@pytest.mark.parametrize("test_file", [pytest.param(p, marks=_marks(p)) for p in GENERATED_TESTS + SCENARIO_TESTS],
+                         ids=lambda p: p.name)
 def test_promtool_unit_tests(test_file: Path) -> None:
     result = _promtool("test", "rules", str(test_file))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,7 @@
 generated test of what changed passes in promtool; every spec it refuses is refused with
 messages that name a real line and a field (never a traceback).
 
-Hypothesis mutates thresholds.yaml within its schema (tests/specgen.py). `make test` runs a
+Hypothesis mutates thresholds.yaml within its schema (tests/specgen.py). `make test-heavy` runs a
 fixed, derandomized sample; `make fuzz` runs thousands of random ones.
 """
 
@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
@@ -20,6 +21,8 @@ from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import render_all
 from tests.conftest import require_tool
 from tests.specgen import hostile_specs, mutated_specs
+
+pytestmark = pytest.mark.slow  # make test-heavy (and make fuzz); CI runs both
 
 FUZZ = os.environ.get("BILLING_FUZZ_EXAMPLES")
 # `make test` renders a handful (each runs promtool); CI adds `make fuzz EXAMPLES=200`

@@ -115,6 +115,7 @@ def test_missing_spec_file(tmp_path: Path) -> None:
     assert result.returncode == 1 and "cannot read" in result.stderr
 
 
+@pytest.mark.slow  # make test-heavy
 def test_mangled_specs_never_crash_the_loader() -> None:
     """Deleted, duplicated and retyped lines give SpecInvalid (or a YAML error), never a crash."""
     import random
@@ -180,6 +181,7 @@ def test_thresholds_that_cannot_work_are_refused_at_their_line(tmp_path: Path, o
     assert any(f"thresholds.yaml:{line}:" in e for e in errors), (line, errors)
 
 
+@pytest.mark.slow  # make test-heavy
 @pytest.mark.parametrize("old,new", [
     # thresholds at the edge of their range: the tests must not need impossible values (101%)
     ('threshold: {op: "<", value: 0.95}\n    min_failures: 5', 'threshold: {op: "<", value: 1}\n    min_failures: 5'),

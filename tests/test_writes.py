@@ -163,6 +163,7 @@ def kill_loop(root: Path, trees: dict[str, tuple[dict[str, str], Tree]], iterati
     return stats
 
 
+@pytest.mark.slow  # make test-heavy
 def test_kill_9_at_random_instants_leaves_the_old_or_the_new_tree(fast_dir: Path, old_files: dict[str, str],
                                                                    new_files: dict[str, str]) -> None:
     iterations = int(os.environ.get("KILL_ITERATIONS", "150"))
@@ -175,6 +176,7 @@ def test_kill_9_at_random_instants_leaves_the_old_or_the_new_tree(fast_dir: Path
     assert stats.get("discarded", 0) > 0 and stats["old and new mixed before recovery"] > 0, stats
 
 
+@pytest.mark.slow  # make test-heavy
 @pytest.mark.skipif(not os.environ.get("BILLING_CRASH_HEAVY"), reason="opt-in: make test-crash")
 def test_kill_9_of_the_real_command_at_random_instants(tmp_path: Path, old_files: dict[str, str]) -> None:
     """`python -m generators build` itself, spec A <-> spec B, killed at random instants; a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from generators.cli import main
-from tests.backtest.history import Chunk, Switch, aligned_now, backfill, prometheus, simulate
+from tests.backtest.history import Chunk, Switch, backfill, daytime_end, prometheus, simulate
 from tests.conftest import SPEC_PATH
 
 HOUR = 3600.0
@@ -66,7 +67,7 @@ def switches(start: float) -> list[Switch]:
 @pytest.fixture(scope="package")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HistoryServer]:
     root = tmp_path_factory.mktemp("history")
-    end = aligned_now() - 2 * HOUR
+    end = daytime_end(time.time())  # Wednesday 12:00-20:00 UTC, whenever CI runs
     start = end - HISTORY_HOURS * HOUR
     chunks = list(simulate(SPEC_PATH, start, end, switches(start)))
     backfill(chunks, root / "data")

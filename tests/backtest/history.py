@@ -126,6 +126,21 @@ def prometheus(data_dir: Path, rule_files: list[Path] | None = None, extra_flags
         process.stop()
 
 
+def daytime_end(now: float, weekday: int = 2, hour: int = 20, margin: float = 2 * 3600) -> float:
+    """The latest `weekday` (0 = Monday) at `hour`:00 UTC at least `margin` before `now`.
+    The simulator's load follows the time of day and the weekday; history ending at a fixed
+    instant of the week makes the backtest's incidents the same whenever CI runs (a pool
+    incident at 05:30 UTC, with the night's load, kept dipping under its threshold and did
+    not fire)."""
+    day = 86400
+    latest = now - margin
+    # 1970-01-01 was a Thursday (weekday 3)
+    days_since = int(latest // day)
+    back = (days_since + 3 - weekday) % 7
+    end = (days_since - back) * day + hour * 3600
+    return float(end if end <= latest else end - 7 * day)
+
+
 def aligned_now(step: int = 3600) -> float:
     """A recent whole hour: history ends there, so every timestamp is a multiple of the step."""
     return float(int(time.time()) // step * step)
