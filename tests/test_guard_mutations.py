@@ -129,7 +129,8 @@ MUTATIONS = (
     ),
     Mutation(
         "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
-        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
+        # up to 12 lines of expression: it carries the recovery-tail clause of PlatformDown
+        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,12}?\s*for: )6m",
         r"\g<1>5m",
         ("BillingAPIErrorRateHigh",),
     ),
