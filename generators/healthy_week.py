@@ -72,9 +72,10 @@ def week_series(spec: Spec, week: Week) -> tuple[Series, list[Blip]]:
         if key in series:
             series[key][at:at + SCRAPE_FAILURES] = [0.0] * SCRAPE_FAILURES
             body = ", ".join(f"{k}={quote(v)}" for k, v in target.items())
-            blips.append(Blip(f"{SCRAPE_FAILURES} failed scrapes of {target['instance']} of "
-                              f"{', '.join(f'{k} {v}' for k, v in job)} in {target.get('cluster', '')}", at, f"count({{{body}}})", at,
-                              {}, pending_by=at))
+            what = (f"{SCRAPE_FAILURES} failed scrapes of {target['instance']} of "
+                    f"{', '.join(f'{k} {v}' for k, v in job)} in {target.get('cluster', '')}")
+            # while its scrapes fail, only the target's `up` remains: every other series is stale
+            blips.append(Blip(what, at, f"count({{{body}}})", at, {}, pending_by=at))
     _stale_on_failed_scrapes(series)
     return series, blips
 
