@@ -14,8 +14,8 @@ per metric, whatever reads it after).
 
 from __future__ import annotations
 
-from itertools import groupby
-from operator import sub
+from itertools import compress
+from operator import ne, sub
 from typing import Any
 
 from generators.durations import format_duration
@@ -103,14 +103,15 @@ def _stale_on_failed_scrapes(series: Series) -> None:
 def encode(values: list[float | None]) -> str:
     """promtool's expanding notation ('start+stepxN', 'stale') of a long series in C-speed
     passes: runs of equal differences (render_values walks every sample in Python)."""
-    if None in values:
-        return render_values(values)
     floats: list[float] = values  # type: ignore[assignment]
-    runs = [(d, len(list(g))) for d, g in groupby(map(sub, floats[1:], floats[:-1]))]
-    ends, total = [], 0
-    for _, m in runs:
-        total += m
-        ends.append(total)  # diffs before this index belong to the run
+    try:
+        diffs = list(map(sub, floats[1:], floats[:-1]))
+    except TypeError:  # a missing sample (None): the general notation ('None in' would cost as much)
+        return render_values(values)
+    # where the difference changes (NaN, a stale sample's, never equals itself: a run of its own)
+    changes = list(compress(range(1, len(diffs)), map(ne, diffs[1:], diffs[:-1])))
+    ends = [*changes, len(diffs)]  # the diffs of run k end before ends[k]
+    runs = [diffs[start] for start in (0, *changes)] if diffs else []
     parts, i, k, n = [], 0, 0, len(floats)
     while i < n:
         v = floats[i]
@@ -123,7 +124,7 @@ def encode(values: list[float | None]) -> str:
             break
         while ends[k] <= i:
             k += 1
-        d = runs[k][0]
+        d = runs[k]
         if d != d:  # the next sample is stale
             parts.append(_num(v))
             i += 1
