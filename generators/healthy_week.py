@@ -163,7 +163,8 @@ def render_healthy_week(spec: Spec, rule_files: list[str] | None = None, period:
     }]
     lines = []
     for blip in blips:
-        lines.append(f"#   {at(blip.start):>8}  {blip.what}")
+        pages = f"  <- PAGES: {', '.join(blip.pages)} (its `for` is shorter than the blip)" if blip.pages else ""
+        lines.append(f"#   {at(blip.start):>8}  {blip.what}{pages}")
         if blip.evidence_labels or blip.evidence.startswith("count("):
             labels = ", ".join(f"{k}={quote(v)}" for k, v in blip.evidence_labels.items())
             checks.append({"expr": blip.evidence, "eval_time": at(blip.seen_at),

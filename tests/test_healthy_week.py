@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generators.healthy_week import WEEK_FILE, encode, render_healthy_week
+from generators.healthy_week import WEEK_FILE, encode, plan_week, render_healthy_week, week_series
 from generators.model import Spec
 from generators.unittests import render_values
 from tests.conftest import ROOT, RULES_PATH, require_tool
@@ -58,6 +58,9 @@ def test_the_week_proves_its_blips_happened(spec: Spec) -> None:
         assert f'max_over_time(ALERTS{{alertname="{name}", alertstate="pending"}}' in text, name
     assert text.count(" stale") >= 6  # failed scrapes of one replica of every job
     assert text == render_healthy_week(spec, RULE_FILES)[WEEK_FILE]
+    _, blips = week_series(spec, plan_week(spec))
+    assert not [(b.what, b.pages) for b in blips if b.pages]  # the kinds' models: no blip pages
+    assert sum(len(b.pending) for b in blips) >= 5
 
 
 # A ratio alert whose `for` the 2m blip of 30% 5xx outlasts (it holds the 5m ratio over 5% for
