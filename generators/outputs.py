@@ -11,6 +11,7 @@ from generators.alertmanager import render_alertmanager
 from generators.dashboards import render_dashboards
 from generators.deployment import render_deployment_files
 from generators.docs import render_alert_docs
+from generators.healthy_week import render_healthy_week
 from generators.kubernetes import render_kubernetes
 from generators.mixin import render_mixin
 from generators.model import Spec
@@ -40,6 +41,8 @@ def render_all(spec: Spec) -> dict[str, str]:
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec) + render_slo_docs(spec)
     files.update(render_slo_tests(spec))
+    rule_files = [p for p in monitoring if p.startswith("alerts/") and p.endswith(".rules.yml")]
+    files.update(render_healthy_week(spec, rule_files))
     files.update(render_alertmanager(spec))
     files.update(render_deployment_files(spec.deployment))
     files.update(render_mixin(spec, render_monitoring, monitoring))

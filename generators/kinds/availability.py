@@ -19,15 +19,18 @@ from typing import Any, ClassVar
 from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    Blip,
     ExtraCase,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
     for_text,
+    judge_blip,
     near_candidates,
     parse_window,
     series_key,
@@ -306,6 +309,35 @@ class Availability(Kind):
                                    "every evaluation", series, step, ((length - 1, None, 0.0),),
                                    quiet_throughout=True))
         return cases
+
+    # -- the healthy week ----------------------------------------------------------------------
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, AvailabilityIndicator)
+        return {series_key(ind.metric, t): week.constant(1.0) for t in week.targets(spec, ind.metric)}
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """One failed check (a failed probe; for `up`, one failed scrape) of one target."""
+        assert isinstance(ind, AvailabilityIndicator)
+        targets = week.targets(spec, ind.metric, week.blipped)
+        series[series_key(ind.metric, targets[0])][at] = 0.0
+        share = 1 - 1 / len(targets)
+
+        def active(alert: Alert, i: int) -> bool:
+            if alert.window:
+                w = alert.window // week.step
+                return at <= i <= at + w and alert.threshold.breached_by(1 - (1 - share) / (w + 1))
+            return i == at and alert.threshold.breached_by(share)
+
+        alerts = spec.alerts_of(ind)
+        end = at + max((a.window // week.step for a in alerts), default=0) + 2
+        pending, pages = judge_blip(alerts, active, at, end, week.step)
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in targets[0].items() if k in kept}
+        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        where_text = f"{targets[0]['instance']} in {targets[0].get('cluster', '')}"
+        return Blip(f"{ind.title}: one failed {ind.metric} of {where_text}",
+                    at, f"{self.series_name(spec, ind)}{{{body}}} < bool 1", at, where,
+                    tuple((a, dict(where)) for a in pending), end, tuple(pages))
 
 
 def _states(alert: Alert, value_at: ValueAt, length: int, step: int) -> list[str]:

@@ -105,6 +105,119 @@ class ExtraCase:
     quiet_where: tuple[dict[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Week:
+    """The healthy-week test's layout (generators/healthy_week.py): `samples` samples and rule
+    evaluations `step` seconds apart, two clusters of two replicas of every scrape job."""
+
+    step: int
+    samples: int
+    clusters: tuple[str, ...] = ("cluster-a", "cluster-b")
+    replicas: tuple[str, ...] = ("replica-0", "replica-1")
+
+    def targets(self, spec: Spec, metric: str, clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+        """Labels of every scrape target exporting `metric` (of the first cluster only: `blipped`)."""
+        return self.job_targets(spec, spec.selector_labels(metric), clusters)
+
+    def job_targets(self, spec: Spec, job: tuple[tuple[str, str], ...],
+                    clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+        return [{**dict(job), **at_cluster(spec, cluster), "instance": replica}
+                for cluster in clusters or self.clusters for replica in self.replicas]
+
+    @property
+    def blipped(self) -> tuple[str, ...]:
+        """Where blips happen: every replica of the first cluster."""
+        return self.clusters[:1]
+
+    def constant(self, value: float | None) -> list[float | None]:
+        return [value] * self.samples
+
+    def steady(self, per_step: float, start: float = 0.0) -> list[float | None]:
+        """A counter growing by `per_step` every sample."""
+        if not per_step:
+            return self.constant(start)
+        if float(per_step).is_integer() and float(start).is_integer():  # the fast path (weeks of samples)
+            first, per = int(start), int(per_step)
+            return list(map(float, range(first, first + per * self.samples, per)))
+        return [start + per_step * i for i in range(self.samples)]
+
+    def steps(self, seconds: int) -> int:
+        return max(1, seconds // self.step)
+
+
+@dataclass(frozen=True)
+class Blip:
+    """A blip a kind laid into the healthy week at sample `start`: `evidence` (a PromQL bool
+    comparison) returns 1 with `evidence_labels` at sample `seen_at` when it reached the
+    indicator; `pending` are the alerts it makes pending (with their labels) by sample
+    `pending_by`; `pages` the alerts whose `for` it outlasts (a finding: the week fails)."""
+
+    what: str
+    start: int
+    evidence: str
+    seen_at: int
+    evidence_labels: dict[str, str]
+    pending: tuple[tuple[Alert, dict[str, str]], ...] = ()
+    pending_by: int = 0
+    pages: tuple[str, ...] = ()
+
+
+def label_combinations(spec: Spec, metric: str, labels: tuple[str, ...]) -> list[dict[str, str]]:
+    """Every combination of the catalogue's values of `labels` (the `by` labels) on `metric`."""
+    combos: list[dict[str, str]] = [{}]
+    for label in labels:
+        combos = [{**c, label: v} for c in combos for v in spec.metrics[metric].labels.get(label, ())]
+    return combos
+
+
+def bump(values: list[float | None], start: int, increments: list[float]) -> None:
+    """Add the cumulated `increments` to a counter from sample `start` on."""
+    total = 0.0
+    for i in range(start, min(start + len(increments), len(values))):
+        total += increments[i - start]
+        if values[i] is not None:
+            values[i] = values[i] + total  # type: ignore[operator]
+    rest = start + len(increments)
+    if total and rest < len(values):
+        values[rest:] = [None if v is None else v + total for v in values[rest:]]
+
+
+def judge_blip(alerts: tuple[Alert, ...], active: Callable[[Alert, int], bool], start: int, end: int,
+               step: int) -> tuple[list[Alert], list[str]]:
+    """Which alerts a blip makes pending and which it would page: `active(alert, i)` says
+    whether the alert's expression holds at sample i (inactive outside start..end)."""
+    pending, pages = [], []
+    for alert in alerts:
+        run = [i for i in range(start, end) if active(alert, i)]
+        if not run:
+            continue
+        if not alert.for_seconds or (run[-1] - run[0]) * step >= alert.for_seconds:
+            pages.append(alert.name)
+        else:
+            pending.append(alert)
+    return pending, pages
+
+
+def spike_blip(kind: Kind, spec: Spec, ind: Indicator, first: Alert, week: Week, at: int, n: int,
+               where: dict[str, str]) -> Blip:
+    """The Blip of a gauge-like spike laid at samples at..at+n-1: the first alert's breach
+    sample value instead of its healthy one (`where`: the recorded series' labels)."""
+    healthy, breach = kind.sample_values(spec, first)
+    alerts = spec.alerts_of(ind)
+    pending, pages = judge_blip(alerts, lambda a, i: a.threshold.breached_by(breach if at <= i < at + n else healthy),
+                                at, at + n + 1, week.step)
+    body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+    t = first.threshold
+    return Blip(f"{ind.title}: {breach:g} for {format_duration(n * week.step)} (for "
+                f"{format_duration(first.for_seconds)}) in {where.get('cluster', '')}", at,
+                f"{kind.series_name(spec, ind)}{{{body}}} {t.op} bool {bool_text(t.value)}", at, where,
+                tuple((a, dict(where)) for a in pending), at + n + 1, tuple(pages))
+
+
+def bool_text(value: float) -> str:
+    return f"{round(value, 6):g}"
+
+
 class InfeasibleThreshold(ValueError):
     """No healthy or no breaching value exists for a threshold: the alert always or never fires."""
 
@@ -264,6 +377,16 @@ class Kind(ABC):
     def extra_cases(self, spec: Spec, alert: Alert) -> list[ExtraCase]:
         """Test cases beyond healthy -> breach -> recovery."""
         return []
+
+    # -- the healthy week (generators/healthy_week.py) ---------------------------------------
+    @abstractmethod
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        """The indicator's input series, healthy for the whole week, on every target."""
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """Lay the kind's realistic blip into `series` (from week_series) at sample `at`;
+        None when no blip applies (e.g. any failure is meant to page)."""
+        return None
 
     # -- dashboards ------------------------------------------------------------------------
     def draws_threshold(self, alert: Alert) -> bool:

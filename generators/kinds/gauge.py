@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, base_labels, series_key
+from generators.kinds.base import (
+    Blip,
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    Week,
+    base_labels,
+    label_combinations,
+    series_key,
+    spike_blip,
+)
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Metric, Spec
@@ -57,3 +69,37 @@ class Gauge(Kind):
         values = phases.spread((healthy, breach, healthy))
         series: Series = {series_key(ind.metric, base_labels(spec, ind, ind.metric)): list(values)}
         return series, lambda i: values[i]
+
+    # -- the healthy week ----------------------------------------------------------------------
+    def _week_value(self, spec: Spec, ind: GaugeIndicator, alert: Alert | None, breach: bool = False) -> float:
+        """Per target: the first alert's healthy (or breach) sample, divided among the replicas a sum adds up."""
+        value = self.sample_values(spec, alert)[breach] if alert else 1.0
+        return value / WEEK_REPLICAS if ind.aggregation == "sum" else value
+
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, GaugeIndicator)
+        alerts = spec.alerts_of(ind)
+        value = self._week_value(spec, ind, alerts[0] if alerts else None)
+        return {series_key(ind.metric, {**target, **by}): week.constant(value)
+                for target in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """A spike across the first alert's line for half its `for` on one cluster."""
+        assert isinstance(ind, GaugeIndicator)
+        alerts = spec.alerts_of(ind)
+        first = next((a for a in alerts if a.for_seconds >= 2 * week.step), None)
+        if first is None:
+            return None
+        n = week.steps(first.for_seconds // 2)
+        spike = self._week_value(spec, ind, first, breach=True)
+        by = label_combinations(spec, ind.metric, ind.by)[0]
+        targets = week.targets(spec, ind.metric, week.blipped)
+        for target in targets:
+            values = series[series_key(ind.metric, {**target, **by})]
+            values[at:at + n] = [spike] * n
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
+        return spike_blip(self, spec, ind, first, week, at, n, where)
+
+
+WEEK_REPLICAS = 2  # Week.replicas: a `sum` gauge adds them up

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from generators.kinds.base import (
+    Blip,
     ExtraCase,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
+    label_combinations,
     series_key,
+    spike_blip,
 )
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
@@ -141,6 +145,45 @@ class GaugeRatio(Kind):
         checks.append((start + hold, where, 0.95))
         return [ExtraCase(f"{alert.name}: one replica of cluster-b at 95%, its twin at 5% (fleet 50%) "
                           "-> fires for cluster-b with 95%", series, step, tuple(checks))]
+
+    # -- the healthy week ----------------------------------------------------------------------
+    def _week_pair(self, spec: Spec, ind: GaugeRatioIndicator, target: dict[str, str]) -> tuple[tuple, tuple]:
+        labels = dict(target)
+        if ind.worst_of:
+            labels[ind.worst_of] = target.get(ind.worst_of, target["instance"])
+        return series_key(ind.numerator, labels), series_key(ind.denominator, labels)
+
+    def _week_targets(self, spec: Spec, ind: GaugeRatioIndicator, week: Week,
+                      clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+        return [{**t, **by} for t in week.targets(spec, ind.numerator, clusters)
+                for by in label_combinations(spec, ind.numerator, ind.by)]
+
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, GaugeRatioIndicator)
+        alerts = spec.alerts_of(ind)
+        share = self.sample_values(spec, alerts[0])[0] if alerts else 0.5
+        series: Series = {}
+        for target in self._week_targets(spec, ind, week):
+            num, den = self._week_pair(spec, ind, target)
+            series[num], series[den] = week.constant(round(share * _DENOMINATOR)), week.constant(_DENOMINATOR)
+        return series
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """A burst over the first alert's line for half its `for` on one cluster (first `by` value)."""
+        assert isinstance(ind, GaugeRatioIndicator)
+        alerts = spec.alerts_of(ind)
+        first = next((a for a in alerts if a.for_seconds >= 2 * week.step), None)
+        if first is None:
+            return None
+        breach = self.sample_values(spec, first)[1]
+        n = week.steps(first.for_seconds // 2)
+        targets = self._week_targets(spec, ind, week, week.blipped)
+        by = label_combinations(spec, ind.numerator, ind.by)[0]
+        targets = [t for t in targets if all(t[k] == v for k, v in by.items())]
+        for target in targets:
+            series[self._week_pair(spec, ind, target)[0]][at:at + n] = [round(breach * _DENOMINATOR)] * n
+        kept = self.kept_labels(spec, ind)
+        return spike_blip(self, spec, ind, first, week, at, n, {k: v for k, v in targets[0].items() if k in kept})
 
 
 _DENOMINATOR = 100.0

@@ -18,17 +18,23 @@ from generators import naming
 from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    Blip,
     ExtraCase,
     Kind,
     Phases,
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
+    bool_text,
+    bump,
     counter,
     example_values,
     for_text,
+    judge_blip,
+    label_combinations,
     near_candidates,
     parse_window,
     series_key,
@@ -223,5 +229,55 @@ class Increase(Kind):
             ((gap + 1, None, 0.0), (n - 1, None, 0.0)), quiet_throughout=True))
         return cases
 
+    # -- the healthy week ----------------------------------------------------------------------
+    def _week_labels(self, spec: Spec, ind: IncreaseIndicator, labels: dict[str, str], hit: bool) -> dict[str, str]:
+        out = dict(labels)
+        for matcher in ind.errors:
+            out[matcher.label] = example_values(spec.metrics[ind.metric], matcher)[0 if hit else 1]  # type: ignore[index]
+        return out
+
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        """Failure counters (of alerted indicators) hold an old total; other counters grow."""
+        assert isinstance(ind, IncreaseIndicator)
+        alerted = bool(spec.alerts_of(ind))
+        series: Series = {}
+        for target in week.targets(spec, ind.metric):
+            for by in label_combinations(spec, ind.metric, ind.by):
+                labels = {**target, **by}
+                series[series_key(ind.metric, self._week_labels(spec, ind, labels, True))] = (
+                    week.constant(WEEK_OLD_TOTAL) if alerted else week.steady(WEEK_EVENTS, WEEK_OLD_TOTAL))
+                if ind.errors:
+                    ok = self._week_labels(spec, ind, labels, False)
+                    series[series_key(ind.metric, ok)] = week.steady(WEEK_EVENTS)
+        return series
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """Transient failures: as many at once as the first alert tolerates (none when any pages)."""
+        assert isinstance(ind, IncreaseIndicator)
+        alerts = spec.alerts_of(ind)
+        first = next((a for a in alerts if a.threshold.op in (">", ">=")), None)
+        if first is None:
+            return None
+        count = self.sample_values(spec, first)[0]
+        if count <= 0:
+            return None
+        target = week.targets(spec, ind.metric, week.blipped)[0]
+        by = label_combinations(spec, ind.metric, ind.by)[0]
+        labels = self._week_labels(spec, ind, {**target, **by}, True)
+        bump(series[series_key(ind.metric, labels)], at, [count])
+        w = ind.window // week.step
+        pending, pages = judge_blip(alerts, lambda a, i: a.threshold.breached_by(count if at <= i <= at + w else 0),
+                                    at, at + w + 2, week.step)
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in labels.items() if k in kept}
+        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        return Blip(f"{ind.title}: {count:g} at once on {target['instance']} in {target.get('cluster', '')}", at,
+                    f"{self.series_name(spec, ind)}{{{body}}} >= bool {bool_text(count)}", at, where,
+                    tuple((a, dict(where)) for a in pending), at + w + 2, tuple(pages))
+
 
 UP = "up"
+
+
+WEEK_OLD_TOTAL = 2.0  # a failure counter's total from before the week: must never count again
+WEEK_EVENTS = 5.0  # per sample, counters that grow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, base_labels, series_key
+from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, Week, base_labels, series_key
 from generators.model import Alert, Indicator, Spec
 from generators.promql import agg, on, selector
 
@@ -54,3 +54,17 @@ class Overdue(Kind):
             series_key(ind.deadline, base_labels(spec, ind, ind.deadline)): [deadline] * len(pending),
         }
         return series, lambda i: pending[i] * (1.0 if i * phases.step >= deadline else 0.0)
+
+    # -- the healthy week ----------------------------------------------------------------------
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        """A cycle whose deadline falls mid-week: items pending until an hour before it, none after."""
+        assert isinstance(ind, OverdueIndicator)
+        deadline = week.samples // 2
+        done = max(0, deadline - 3600 // week.step)
+        series: Series = {}
+        for target in week.targets(spec, ind.pending):
+            series[series_key(ind.pending, target)] = [50.0] * done + [0.0] * (week.samples - done)
+            series[series_key(ind.deadline, target)] = week.constant(float(deadline * week.step))
+        return series
+
+

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from generators import naming
+from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    Blip,
     ExtraCase,
     InfeasibleThreshold,
     Kind,
@@ -21,9 +23,14 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
+    bool_text,
+    bump,
     counter,
+    judge_blip,
+    label_combinations,
     parse_window,
     rate_at,
     series_key,
@@ -227,6 +234,81 @@ class Quantile(Kind):
     def dashboard_matchers(self, spec: Spec, ind: Indicator) -> tuple[Matcher, ...]:
         return ()
 
+    # -- the healthy week ----------------------------------------------------------------------
+    def _week_bucket(self, spec: Spec, ind: QuantileIndicator) -> int:
+        """The bucket every healthy observation falls in: the fastest, unless that breaches an alert."""
+        bounds = [*spec.metrics[ind.metric].buckets, math.inf]
+        for alert in spec.alerts_of(ind):
+            q = alert.quantile or 0.5
+            if alert.threshold.breached_by(bounds[0] * q):
+                healthy = self.sample_values(spec, alert)[0]
+                return next(i for i, b in enumerate(bounds) if b >= healthy)
+        return 0
+
+    def _week_histogram(self, spec: Spec, ind: QuantileIndicator, week: Week, target: dict[str, str],
+                        bucket: int) -> Series:
+        bounds = [*spec.metrics[ind.metric].buckets, math.inf]
+        series: Series = {series_key(f"{ind.metric}_bucket", {**target, "le": _le(bound)}):
+                          week.steady(WEEK_OBSERVATIONS if index >= bucket else 0)
+                          for index, bound in enumerate(bounds)}
+        series[series_key(f"{ind.metric}_count", target)] = week.steady(WEEK_OBSERVATIONS)
+        return series
+
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, QuantileIndicator)
+        bucket = self._week_bucket(spec, ind)
+        series: Series = {}
+        for target in week.targets(spec, ind.metric):
+            for by in label_combinations(spec, ind.metric, ind.by):
+                series.update(self._week_histogram(spec, ind, week, {**target, **by}, bucket))
+        return series
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """A latency spike: BLIP_SECONDS with BLIP_SHARE of the observations in the bucket just
+        above the first alert's threshold, on every replica of one cluster."""
+        assert isinstance(ind, QuantileIndicator)
+        alerts = spec.alerts_of(ind)
+        first = next((a for a in alerts if a.threshold.op in (">", ">=")), None)
+        if first is None:
+            return None
+        bounds = [*spec.metrics[ind.metric].buckets, math.inf]
+        healthy, slow = self._week_bucket(spec, ind), bounds.index(first.threshold.value) + 1
+        n = week.steps(BLIP_SECONDS)
+        moved = round(WEEK_OBSERVATIONS * BLIP_SHARE)
+        by = label_combinations(spec, ind.metric, ind.by)[0]
+        targets = week.targets(spec, ind.metric, week.blipped)
+        for target in targets:
+            for index in range(healthy, slow):
+                bump(series[series_key(f"{ind.metric}_bucket", {**target, **by, "le": _le(bounds[index])})],
+                     at, [-moved] * n)
+        w = ind.window // week.step
+
+        def value(q: float, i: int) -> float:
+            spiked = sum(1 for j in range(i - w + 1, i + 1) if at <= j < at + n)
+            total = w * WEEK_OBSERVATIONS
+            cumulative = [(b, total - (spiked * moved if healthy <= k < slow else 0) if k >= healthy else 0.0)
+                          for k, b in enumerate(bounds)]
+            return histogram_quantile(q, cumulative)
+
+        def active(alert: Alert, i: int) -> bool:
+            return alert.threshold.breached_by(value(alert.quantile or 0.5, i))
+
+        end = at + n + w + 1
+        pending, pages = judge_blip(alerts, active, at, end, week.step)
+        peak = at + n - 1
+        q = first.quantile or 0.5
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
+        where_q = {**where, "quantile": f"{q:g}"}
+        body = ", ".join(f'{k}="{v}"' for k, v in where_q.items())
+        mid = (value(q, at - 1) + value(q, peak)) / 2
+        return Blip(
+            f"{ind.title}: {BLIP_SHARE:.0%} of observations over {_le(first.threshold.value)}s for "
+            f"{format_duration(BLIP_SECONDS)} in {targets[0].get('cluster', '')}"
+            + (f" ({', '.join(by.values())})" if by else ""),
+            at, f"{self.series_name(spec, ind)}{{{body}}} > bool {bool_text(mid)}", peak, where_q,
+            tuple((a, {**where, **self.alert_labels(a)}) for a in pending), end, tuple(pages))
+
 
 def histogram_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
     """Prometheus' bucketQuantile for sorted (upper bound, cumulative count) pairs."""
@@ -249,3 +331,8 @@ def histogram_quantile(q: float, buckets: list[tuple[float, float]]) -> float:
 
 def _le(bound: float) -> str:
     return "+Inf" if math.isinf(bound) else f"{bound:g}"
+
+
+WEEK_OBSERVATIONS = 100  # observations per sample and replica in the healthy week
+BLIP_SECONDS = 120  # a latency spike as long as a ratio blip (kinds/ratio.py)
+BLIP_SHARE = 0.3

@@ -31,11 +31,13 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
     counter,
     fixture_step,
     for_text,
+    label_combinations,
     near,
     parse_window,
     rate_at,
@@ -389,6 +391,12 @@ class Rate(Kind):
         legend = f"{alert.name} line ({v:g} x {lowest}{_offsets_text(ind.baseline_offsets)} ago)"
         return [(f"{filtered(self.baseline_name(spec, ind))} * {v:g}", legend)]
 
+    # -- the healthy week ----------------------------------------------------------------------
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, RateIndicator)
+        return {series_key(ind.metric, {**t, **by}): week.steady(WEEK_EVENTS)
+                for t in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
+
 
 UP = "up"
 
@@ -452,3 +460,6 @@ def parse_offsets(c: Checker, m: LineMap, path: str) -> tuple[int, ...] | None:
         c.error(m.key_lines["baseline_offsets"], field, "an offset is listed twice; list each once")
         return None
     return tuple(sorted(offsets))
+
+
+WEEK_EVENTS = 100.0  # per sample and target in the healthy week

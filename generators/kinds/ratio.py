@@ -21,6 +21,7 @@ from generators import naming
 from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    Blip,
     ExtraCase,
     InfeasibleThreshold,
     Kind,
@@ -28,11 +29,16 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     base_labels,
+    bool_text,
+    bump,
     counter,
     example_values,
     for_text,
+    judge_blip,
+    label_combinations,
     near,
     parse_matchers,
     parse_window,
@@ -306,10 +312,84 @@ class Ratio(Kind):
         return cases
 
 
+    # -- the healthy week ----------------------------------------------------------------------
+    def _week_labels(self, spec: Spec, ind: RatioIndicator, target: dict[str, str],
+                     by: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        error_labels, ok_labels = {**target, **by}, {**target, **by}
+        for matcher in ind.errors:
+            hit, miss = example_values(spec.metrics[ind.metric], matcher)  # type: ignore[misc]
+            error_labels[matcher.label], ok_labels[matcher.label] = hit, miss
+        return error_labels, ok_labels
+
+    def _week_errors(self, spec: Spec, ind: RatioIndicator) -> int:
+        """Failing events per sample of a healthy replica: WEEK_ERRORS of EVENTS_PER_STEP
+        (a steady trickle, enough to pass the evidence guard), none if that breaches an alert."""
+        share = _to_error(ind)(WEEK_ERRORS / EVENTS_PER_STEP)  # the indicator's value at that share
+        return 0 if any(a.threshold.breached_by(share) for a in spec.alerts_of(ind)) else WEEK_ERRORS
+
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        assert isinstance(ind, RatioIndicator)
+        errors = self._week_errors(spec, ind)
+        series: Series = {}
+        for target in week.targets(spec, ind.metric):
+            for by in label_combinations(spec, ind.metric, ind.by):
+                error_labels, ok_labels = self._week_labels(spec, ind, target, by)
+                series[series_key(ind.metric, error_labels)] = week.steady(errors)
+                series[series_key(ind.metric, ok_labels)] = week.steady(EVENTS_PER_STEP - errors)
+        return series
+
+    def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
+        """BLIP_SECONDS of BLIP_SHARE failures on every replica of one cluster (of the first
+        value of each `by` label: one payment provider)."""
+        assert isinstance(ind, RatioIndicator)
+        alerts = spec.alerts_of(ind)
+        if not alerts:
+            return None
+        healthy = self._week_errors(spec, ind)
+        n = week.steps(BLIP_SECONDS)
+        extra = round(EVENTS_PER_STEP * BLIP_SHARE) - healthy
+        by = label_combinations(spec, ind.metric, ind.by)[0]
+        targets = week.targets(spec, ind.metric, week.blipped)
+        for target in targets:
+            error_labels, ok_labels = self._week_labels(spec, ind, target, by)
+            bump(series[series_key(ind.metric, error_labels)], at, [extra] * n)
+            bump(series[series_key(ind.metric, ok_labels)], at, [-extra] * n)
+        w = ind.window // week.step
+        to_value = _to_error(ind)
+
+        def failing(i: int) -> float:  # failing events in the window ending at sample i, per replica
+            return sum(healthy + (extra if at <= j < at + n else 0) for j in range(i - w + 1, i + 1))
+
+        def value(i: int) -> float:
+            return to_value(round(failing(i) / (w * EVENTS_PER_STEP), 9))
+
+        def active(alert: Alert, i: int) -> bool:
+            assert alert.min_failures is not None
+            return alert.threshold.breached_by(value(i)) and failing(i) * len(targets) >= alert.min_failures
+
+        end = at + n + w + 1
+        pending, pages = judge_blip(alerts, active, at, end, week.step)
+        peak = at + n - 1
+        calm = value(at - 1)
+        mid = (calm + value(peak)) / 2
+        op = ">" if value(peak) > calm else "<"
+        kept = self.kept_labels(spec, ind)
+        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
+        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        return Blip(
+            f"{ind.title}: {BLIP_SHARE:.0%} failures for {format_duration(BLIP_SECONDS)} in "
+            f"{targets[0].get('cluster', '')}"
+            + (f" ({', '.join(by.values())})" if by else ""),
+            at, f"{self.series_name(spec, ind)}{{{body}}} {op} bool {bool_text(mid)}", peak, where,
+            tuple((a, {**where, **self.alert_labels(a)}) for a in pending), end, tuple(pages))
+
+
 EVENTS_PER_STEP = 1000
 # a blip: two minutes of 30% failures (a deploy hiccup, a dependency's brief timeout)
 BLIP_SECONDS = 120
 BLIP_SHARE = 0.3
+# the healthy week's steady failures: 1 in 1000 events
+WEEK_ERRORS = 1
 
 
 def blip_held(alert: Alert, step: int) -> int | None:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from generators.kinds.base import InfeasibleThreshold, Kind, Phases, Recording, Series, ValueAt, base_labels, series_key
+from generators.kinds.base import (
+    InfeasibleThreshold,
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    Week,
+    base_labels,
+    series_key,
+)
 from generators.model import Alert, Indicator, Spec
 from generators.promql import agg, selector
 
@@ -74,3 +84,24 @@ class RunDuration(Kind):
             series_key(ind.started, base_labels(spec, ind, ind.started)): started,
         }
         return series, lambda i: (i * step - started[i]) * in_progress[i]  # type: ignore[operator]
+
+    # -- the healthy week ----------------------------------------------------------------------
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        """A run every day at 02:00 on the first replica, lasting half the first alert's line."""
+        assert isinstance(ind, RunDurationIndicator)
+        alerts = spec.alerts_of(ind)
+        length = week.steps(int(alerts[0].threshold.value) // 2 if alerts else 600)
+        day = 86400 // week.step
+        start = 7200 // week.step
+        series: Series = {}
+        for target in week.targets(spec, ind.in_progress):
+            runs = target["instance"] == week.replicas[0]
+            in_progress = [1.0 if runs and (i - start) % day < length and i >= start else 0.0
+                           for i in range(week.samples)]
+            started = [float(((i - start) // day * day + start) * week.step) if runs and i >= start else 0.0
+                       for i in range(week.samples)]
+            series[series_key(ind.in_progress, target)] = in_progress  # type: ignore[assignment]
+            series[series_key(ind.started, target)] = started  # type: ignore[assignment]
+        return series
+
+

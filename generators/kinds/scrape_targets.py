@@ -27,6 +27,7 @@ from generators.kinds.base import (
     Recording,
     Series,
     ValueAt,
+    Week,
     at_cluster,
     for_text,
     near_candidates,
@@ -193,6 +194,12 @@ class ScrapeTargets(Kind):
                       {}, step, ((n - 1, None, 0.0),), quiet_throughout=True),
         ]
 
+    # -- the healthy week ----------------------------------------------------------------------
+    def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
+        """`up` of every target of every scrape job (failed scrapes: generators/healthy_week.py)."""
+        return {series_key(UP, t): week.constant(1.0)
+                for job in spec.settings.selectors.values() for t in week.job_targets(spec, job)}
+
 
 def vanishing(present: list[bool], value: float) -> list[float | None]:
     """`value` while present; a staleness marker at each disappearance, then no samples."""
@@ -203,3 +210,6 @@ def vanishing(present: list[bool], value: float) -> list[float | None]:
         else:
             out.append(STALE if i > 0 and present[i - 1] else None)
     return out
+
+
+UP = "up"  # Prometheus writes it for every target it scrapes
