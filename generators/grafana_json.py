@@ -38,7 +38,12 @@ _STAT_DEFAULTS = {
 }
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def _plain_deep(value: Any) -> Any:
+    if type(value) in _LEAVES:  # most values; hasattr() on them is a caught AttributeError each
+        return value
     if hasattr(value, "to_json_data"):
         return _plain_deep(value.to_json_data())
     if isinstance(value, dict):

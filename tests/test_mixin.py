@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators.loader.build import load_spec
-from generators.mixin import MixinDrift, choose_sentinels, render_mixin
+from generators.mixin import NUMBER_RE, MixinDrift, choose_sentinels, numbers_in, render_mixin
 from generators.model import Spec, Threshold
 from generators.monitoring import Monitoring, render_monitoring_data
 from generators.outputs import render_all, render_monitoring
@@ -215,3 +217,9 @@ def test_sentinels_never_collide_with_the_spec(spec: Spec) -> None:
     assert not set(second.thresholds.values()) & set(first.thresholds.values())
     assert not set(second.selectors.values()) & set(first.selectors.values())
     assert len(set(second.thresholds.values())) == len(spec.alerts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789.ab -\n\"", max_size=40))
+def test_numbers_in_finds_what_the_number_pattern_finds(text: str) -> None:
+    assert numbers_in(text) == set(NUMBER_RE.findall(text))
