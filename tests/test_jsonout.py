@@ -25,7 +25,7 @@ def test_every_generated_dashboard_is_written_as_json_writes_it() -> None:
         assert dump_json(model) == json.dumps(model, indent=2, ensure_ascii=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_values)
 def test_any_json_value_is_written_as_json_writes_it(value: object) -> None:
     assert dump_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
