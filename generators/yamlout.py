@@ -69,12 +69,15 @@ def _document(data: Any) -> list[str]:
 
 def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: str | None = None) -> None:
     pad = " " * indent
-    for index, (key, value) in enumerate(data.items()):
-        if not isinstance(key, str):
+    start = pad if first_prefix is None else first_prefix
+    for key, value in data.items():
+        if type(key) is not str:
             raise _Unsupported
-        start = first_prefix if index == 0 and first_prefix is not None else pad
         head = f"{start}{_key(key)}:"
-        if isinstance(value, dict) and value:
+        start = pad
+        if type(value) is str and "\n" not in value and len(value) + indent < _MAX_WIDTH - 2:
+            out.append(f"{head} {_scalar(value)}\n")  # the common case, without _value's dispatch
+        elif isinstance(value, dict) and value:
             out.append(head + "\n")
             _mapping(value, indent + 2, out)
         elif isinstance(value, list) and value:
@@ -125,7 +128,7 @@ def _key(key: str) -> str:
     return _scalar(key)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # label values, units, names repeat across files
 def _scalar(text: str) -> str:
     if _PLAIN_RE.match(text) and not _NOT_PLAIN_RE.search(text) and \
             _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
