@@ -8,6 +8,7 @@ cell, a block or raw HTML.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -22,13 +23,20 @@ from generators.templating import format_value, go_template
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
+_SPACE_RE = re.compile(r"\s+")
+_ENTITY_RE = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)")
+_TAG_RE = re.compile(r"<(?=[A-Za-z/!?])")
+_BLOCK_START_RE = re.compile(r"^([#=+>*-])")
+
+
+@lru_cache(maxsize=8192)  # the same steps and texts recur across alerts of a kind
 def md_inline(text: str) -> str:
     """Prose as one line of inline Markdown: no raw HTML, no block structure, no table cells."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _SPACE_RE.sub(" ", text).strip()
     # `<` opens raw HTML only before a letter, / ! or ?; `&` an entity only before a name or #
-    text = re.sub(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)", "&amp;", text)
-    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text).replace("|", "\\|")
-    return re.sub(r"^([#=+>*-])", r"\\\1", text)
+    text = _ENTITY_RE.sub("&amp;", text)
+    text = _TAG_RE.sub("&lt;", text).replace("|", "\\|")
+    return _BLOCK_START_RE.sub(r"\\\1", text)
 
 
 def render_alert_docs(spec: Spec) -> str:

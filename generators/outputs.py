@@ -18,6 +18,7 @@ from generators.ruler import render_ruler
 from generators.slo.docs import render_slo_docs
 from generators.slo.unittests import render_slo_tests
 from generators.unittests import render_unit_tests
+from generators.yamlout import shared_sequences
 
 
 def render_monitoring(spec: Spec) -> dict[str, str]:
@@ -27,6 +28,11 @@ def render_monitoring(spec: Spec) -> dict[str, str]:
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
+    with shared_sequences():  # nothing rendered is modified afterwards
+        return _render_all(spec)
+
+
+def _render_all(spec: Spec) -> dict[str, str]:
     data = render_monitoring_data(spec)
     monitoring = monitoring_files(data)
     files = dict(monitoring)
