@@ -164,9 +164,13 @@ def _key(key: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # label values, units, names repeat across files
 def _scalar(text: str) -> str:
-    if _PLAIN_RE.match(text) and not _NOT_PLAIN_RE.search(text) and \
-            _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
-        return text
+    if _PLAIN_RE.match(text):
+        if not _NOT_PLAIN_RE.search(text) and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+            return text
+        if _LINE_RE.match(text):
+            # printable, no space at either end, a plain first character: only ': ', ' #', a
+            # final ':' or reading as another type rule out plain, and PyYAML single-quotes
+            return "'" + text.replace("'", "''") + "'"
     rendered = yaml.dump({"k": text}, Dumper=_Dumper, width=1000, allow_unicode=True)
     if not rendered.startswith("k: ") or rendered.count("\n") != 1:
         raise _Unsupported

@@ -6,6 +6,8 @@ from __future__ import annotations
 from itertools import takewhile
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators.outputs import render_all
 from generators.yamlout import dump_yaml
@@ -49,3 +51,9 @@ def test_generated_files_take_the_fast_path(spec) -> None:
     for rel, content in render_all(spec).items():
         if rel.endswith((".yml", ".yaml")) and "templates" not in rel:
             _document(yaml.safe_load(content))  # raises _Unsupported if it would fall back
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="Ab0_(/.$=+^~<;:#'\"-?[]{},&*!|>%@` eE", min_size=1, max_size=12))
+def test_fast_writer_quotes_as_pyyaml_does(text: str) -> None:
+    assert dump_yaml({"k": text}) == dump_yaml({"k": text}, pure=True)
