@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import takewhile
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generators.outputs import render_all
@@ -55,5 +55,8 @@ def test_generated_files_take_the_fast_path(spec) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="Ab0_(/.$=+^~<;:#'\"-?[]{},&*!|>%@` eE", min_size=1, max_size=12))
+@example("it's: quoted")
+@example("A #'1'")
+@example("0.5")
 def test_fast_writer_quotes_as_pyyaml_does(text: str) -> None:
     assert dump_yaml({"k": text}) == dump_yaml({"k": text}, pure=True)
