@@ -217,6 +217,7 @@ class Templater:
         self.tokens = tokens
         # suffixes a number can carry in a token ('%', 'ms', 'm/s', ...), longest first
         self.suffixes = sorted({t[len(_head(t)):] for t in tokens if t[0].isdigit()}, key=len, reverse=True)
+        self.heads = {_head(t) for t in tokens if t[0].isdigit()}  # numbers that can start a token
         self.pattern = re.compile(f"{NUMBER_RE.pattern}|{WORD_RE.pattern}")
         self.sentinel_values = {s.thresholds[a.short_name]: a for a in spec.alerts}
         self.texts: dict[str, tuple[Any, Any]] = {}
@@ -277,6 +278,8 @@ class Templater:
             start, end = match.span()
             found = match.group()
             if found[0].isdigit():
+                if found not in self.heads:
+                    continue  # a number of the spec, not a sentinel
                 suffix = next((x for x in self.suffixes if value.startswith(x, end) and found + x in self.tokens), None)
                 if suffix is None:
                     continue  # a number of the spec, not a sentinel
