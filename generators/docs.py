@@ -17,7 +17,7 @@ from generators.durations import format_duration
 from generators.kinds import kind_of
 from generators.layout import dashboard_url
 from generators.model import Spec
-from generators.rules import description_parts, render_alert
+from generators.rules import description_parts, recordings_of, render_alert
 from generators.templating import format_value, go_template
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -59,7 +59,7 @@ def render_alert_docs(spec: Spec) -> str:
             "for": format_duration(alert.for_seconds),
             "threshold": f"{alert.threshold.op} {format_value(kind.alert_unit(alert), alert.threshold.value)}",
             "description": go_template(description_parts(spec, alert)),
-            "recordings": kind.recordings(spec, alert.indicator),
+            "recordings": recordings_of(spec, alert.indicator),
             "dashboard_url": dashboard_url(spec, alert),
             "steps": alert.first_steps or kind.triage,
             "detection": kind.detection(spec, alert),
