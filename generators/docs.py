@@ -7,9 +7,12 @@ cell, a block or raw HTML.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -39,15 +42,44 @@ def md_inline(text: str) -> str:
     return _BLOCK_START_RE.sub(r"\\\1", text)
 
 
+_OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": False,  # Markdown, escaped by md_inline where spec text lands
+}
+_CACHE_DIR = Path(__file__).parent / "__pycache__" / "jinja2"
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates beside Python's own bytecode: compiling alerts.md.j2 cost more than
+    rendering it. An entry is valid for the template's source and these options (jinja2
+    checks only the source). Like Python, nothing is written under PYTHONDONTWRITEBYTECODE,
+    and a directory that cannot be read or written is no error."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_CACHE_DIR))
+
+    def get_source_checksum(self, source: str) -> str:
+        options = repr(sorted((k, getattr(v, "__name__", v)) for k, v in _OPTIONS.items()))
+        return super().get_source_checksum(f"{options}\n{jinja2.__version__}\n{source}")
+
+    def load_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):  # else compiled anew
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        if sys.dont_write_bytecode:
+            return
+        with contextlib.suppress(OSError):
+            _CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
 def render_alert_docs(spec: Spec) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,  # Markdown, escaped by md_inline where spec text lands
-    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), bytecode_cache=_CompiledTemplates(),
+                             **_OPTIONS)
     env.filters["md"] = md_inline
     alerts = []
     for alert in spec.alerts:
