@@ -9,6 +9,7 @@ import pytest
 
 from generators import docs
 from generators.model import Spec
+from generators.slo.docs import render_slo_docs
 from tests.conftest import ROOT
 
 
@@ -20,10 +21,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_cached_template_renders_the_committed_runbooks(spec: Spec, cache: Path) -> None:
-    committed = (ROOT / "docs" / "alerts.md").read_text()
-    assert docs.render_alert_docs(spec) == committed  # compiles and stores
+    committed = (ROOT / "docs" / "alerts.md").read_text()  # the alerts' runbooks, then the SLOs'
+    slo_docs = render_slo_docs(spec)
+    assert docs.render_alert_docs(spec) + slo_docs == committed  # compiles and stores
     assert len(list(cache.iterdir())) == 1
-    assert docs.render_alert_docs(spec) == committed  # from the cache
+    assert docs.render_alert_docs(spec) + slo_docs == committed  # from the cache
 
 
 def test_a_template_compiled_under_other_options_is_not_reused(spec: Spec, cache: Path,
