@@ -95,6 +95,7 @@ class Oracle:
     guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
     coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
     _cache: dict[int, _Series] = field(default_factory=dict, repr=False)
+    _values: dict[BurnPolicy, list[float | None]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         assert BASE_WINDOW % self.step == 0, "grid points must be samples"
@@ -145,17 +146,49 @@ class Oracle:
     def value(self, i: int, policy: BurnPolicy) -> float | None:
         """The alert's $value at sample i (the long-window burn of the first pair that
         holds, as PromQL's `or` keeps its left side), or None when it does not fire."""
-        for bw in policy.windows:
-            v = self._holds(i, bw)
-            if v is not None:
-                return v
-        return None
+        return self.values(policy)[i]
+
+    def values(self, policy: BurnPolicy) -> list[float | None]:
+        """value(i, policy) at every sample (callers must not modify the list): the planning
+        asks for most samples of every scenario, and oracles on the same traffic share it."""
+        cached = self._values.get(policy)  # hashing the traffic key costs a pass over it
+        if cached is None:
+            cached = self._values[policy] = _values(self._traffic_key, self.slo.budget, self.slo.min_errors,
+                                                    self.guard, self.coverage_gate, policy)
+        return cached
 
     def firing(self, i: int, policy: BurnPolicy) -> bool:
-        return self.value(i, policy) is not None
+        return self.values(policy)[i] is not None
 
     def first_firing(self, policy: BurnPolicy, start: int, stop: int | None = None) -> int | None:
-        return next((i for i in range(start, stop or self.end) if self.firing(i, policy)), None)
+        values = self.values(policy)
+        return next((i for i in range(start, stop or self.end) if values[i] is not None), None)
 
     def first_quiet(self, policy: BurnPolicy, start: int) -> int | None:
-        return next((i for i in range(start, self.end) if not self.firing(i, policy)), None)
+        values = self.values(policy)
+        return next((i for i in range(start, self.end) if values[i] is None), None)
+
+
+@lru_cache(maxsize=1024)
+def _values(traffic: tuple[int, tuple[int, ...], tuple[int, ...]], budget: float, min_errors: float, guard: bool,
+            coverage_gate: bool, policy: BurnPolicy) -> list[float | None]:
+    """Oracle.values: the conditions of Oracle._holds, pair after pair, at every sample in
+    one pass per pair (tests/test_slo.py compares the two)."""
+    n = len(traffic[1])
+    out: list[float | None] = [None] * n
+    for bw in policy.windows:
+        longs, bad, coverage = _window_series(*traffic, budget, bw.long)
+        shorts = _window_series(*traffic, budget, bw.short)[0]
+        factor = bw.factor
+        for i in range(n):
+            if out[i] is not None:
+                continue  # an earlier pair holds: `or` keeps its left side
+            long, short = longs[i], shorts[i]
+            if long is None or short is None or not (long > factor and short > factor):
+                continue
+            if guard and not bad[i] >= min_errors:
+                continue
+            if coverage_gate and not coverage[i] >= COVERED:
+                continue
+            out[i] = long
+    return out
