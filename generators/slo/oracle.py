@@ -95,7 +95,7 @@ class Oracle:
     guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
     coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
     _cache: dict[int, _Series] = field(default_factory=dict, repr=False)
-    _values: dict[BurnPolicy, list[float | None]] = field(default_factory=dict, repr=False)
+    _values: dict[int, tuple[BurnPolicy, list[float | None]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         assert BASE_WINDOW % self.step == 0, "grid points must be samples"
@@ -151,11 +151,13 @@ class Oracle:
     def values(self, policy: BurnPolicy) -> list[float | None]:
         """value(i, policy) at every sample (callers must not modify the list): the planning
         asks for most samples of every scenario, and oracles on the same traffic share it."""
-        cached = self._values.get(policy)  # hashing the traffic key costs a pass over it
-        if cached is None:
-            cached = self._values[policy] = _values(self._traffic_key, self.slo.budget, self.slo.min_errors,
-                                                    self.guard, self.coverage_gate, policy)
-        return cached
+        # per oracle by identity: hashing the traffic key costs a pass over it, and a policy's
+        # hash one over its windows (the policy is kept, so its id stays its own)
+        known = self._values.get(id(policy))
+        if known is None or known[0] is not policy:
+            known = self._values[id(policy)] = (policy, _values(
+                self._traffic_key, self.slo.budget, self.slo.min_errors, self.guard, self.coverage_gate, policy))
+        return known[1]
 
     def firing(self, i: int, policy: BurnPolicy) -> bool:
         return self.values(policy)[i] is not None
