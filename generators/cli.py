@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import time
@@ -67,7 +68,17 @@ def main(argv: list[str] | None = None) -> int:
 
             return backtest.run(args)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
-        return _build_or_check(args)
+        # A build allocates millions of objects and frees them by reference counting; the
+        # cycle collector only rescanned the growing heap (a quarter of a 100x build's CPU,
+        # same peak memory without it). Restored afterwards for callers in the same process
+        # (the tests call main() in-process).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _build_or_check(args)
+        finally:
+            if collecting:
+                gc.enable()
     except KeyboardInterrupt:
         emit(f"{args.command}: interrupted; the outputs are unchanged or complete, never mixed", sys.stderr)
         return 130

@@ -7,13 +7,13 @@ to its runbook. Ids and UIDs come from generators.layout, so alert links open th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from grafanalib import core as G
 
 from generators.durations import format_duration
 from generators.grafana_json import dashboard_json, datasource_variable, label_variable
+from generators.jsonout import dump_json
 from generators.kinds import kind_of
 from generators.layout import alerts_on_panel, dashboard_uid, drawn_alerts, placed_panels, row_ids, runbook_url
 from generators.model import Alert, Dashboard, Indicator, Matcher, Panel, Spec, Target, Unit
@@ -179,6 +179,6 @@ def _variable_source(spec: Spec) -> str:
 
 def render_dashboards(spec: Spec) -> dict[str, str]:
     return {
-        f"dashboards/{d.key}.json": json.dumps(build_dashboard(spec, d), indent=2, ensure_ascii=False) + "\n"
+        f"dashboards/{d.key}.json": dump_json(build_dashboard(spec, d)) + "\n"
         for d in spec.dashboards
     }

@@ -7,6 +7,7 @@ Shared by the loader, every renderer and the simulator, so one definition decide
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DURATION_RE = re.compile(r"^(?:(\d{1,7})w)?(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$")
 _UNITS = (604800, 86400, 3600, 60, 1)
@@ -24,6 +25,7 @@ def parse_duration(text: str) -> int | None:
     return sum(int(g) * unit for g, unit in zip(match.groups(), _UNITS, strict=True) if g)
 
 
+@lru_cache(maxsize=4096, typed=True)  # called ~50 times per alert with a few distinct values
 def format_duration(seconds: int) -> str:
     """The canonical Prometheus duration for a number of seconds (90 -> '1m30s')."""
     if seconds == 0:

@@ -38,7 +38,15 @@ _STAT_DEFAULTS = {
 }
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def _plain_deep(value: Any) -> Any:
+    kind = type(value)
+    if kind in _LEAVES:  # most values; hasattr() on them is a caught AttributeError each
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _LEAVES else _plain_deep(v) for k, v in value.items()}
     if hasattr(value, "to_json_data"):
         return _plain_deep(value.to_json_data())
     if isinstance(value, dict):
@@ -49,6 +57,8 @@ def _plain_deep(value: Any) -> Any:
 
 
 def _drop_nulls(value: Any) -> Any:
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, dict):
         return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -50,9 +51,8 @@ def _metadata(spec: Spec, name: str, labels: dict[str, str]) -> dict[str, Any]:
     return meta
 
 
-def prometheus_rule(spec: Spec, path: str, content: str) -> dict[str, Any]:
+def prometheus_rule(spec: Spec, path: str, groups: list[dict[str, Any]]) -> dict[str, Any]:
     stem = posixpath.basename(path).removesuffix(".yml")
-    groups = rule_groups(content)
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
@@ -113,13 +113,16 @@ def alertmanager_secret(spec: Spec, files: dict[str, str]) -> tuple[str, dict[st
     return header, manifest
 
 
-def render_kubernetes(spec: Spec, files: dict[str, str]) -> dict[str, str]:
-    """`files`: the rendered outputs (rule files, dashboards, Alertmanager config)."""
+def render_kubernetes(spec: Spec, files: dict[str, str],
+                      groups_of: Mapping[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+    """`files`: the rendered outputs (rule files, dashboards, Alertmanager config); `groups_of`:
+    the groups of each rule file when the caller has them (else parsed from `files`)."""
     out = {}
     for path in sorted(files):
         if is_rule_file(path):
             stem = object_name(posixpath.basename(path).removesuffix(".yml"))
-            out[f"{OUT}/prometheusrule-{stem}.yaml"] = dump_yaml(prometheus_rule(spec, path, files[path]))
+            out[f"{OUT}/prometheusrule-{stem}.yaml"] = dump_yaml(prometheus_rule(
+                spec, path, groups_of[path] if groups_of is not None else rule_groups(files[path])))
         elif is_dashboard(path):
             key = object_name(posixpath.basename(path).removesuffix(".json"))
             out[f"{OUT}/grafana-dashboard-{key}.yaml"] = dump_yaml(dashboard_config_map(spec, path, files[path]))

@@ -1,7 +1,8 @@
 """Render mixin/: a jsonnet monitoring mixin whose default `_config` is exactly our rules and dashboards.
 
-How the `_config` stays the single source in jsonnet: the rule files and dashboards are
-rendered a second time from a copy of the spec whose configurable values are sentinels
+How the `_config` stays the single source in jsonnet: the rule groups and dashboard models
+(data, not their dumped text) are rendered a second time from a copy of the spec whose
+configurable values are sentinels
 (unique numbers for thresholds, unique strings for the alert-name prefix and the job
 selector values). Every place a sentinel shows up in that render becomes a jsonnet
 expression on `$._config`, in the format the Python renderer used there: `{:g}` in PromQL
@@ -14,7 +15,6 @@ instead of shipping a mixin that drifts.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -27,8 +27,10 @@ import yaml
 
 from generators.dashboards import threshold_steps
 from generators.grafana_json import _number
+from generators.jsonout import encode_basestring, scalar
 from generators.kinds import kind_of
 from generators.model import Alert, Spec, Threshold
+from generators.monitoring import Monitoring, monitoring_files
 from generators.promql import quote
 from generators.templating import format_value
 
@@ -36,7 +38,7 @@ HEADER = "// Generated from thresholds.yaml by `make build`; do not edit.\n"
 _LIB_SOURCE = Path(__file__).parent / "templates" / "mixin_lib.libsonnet"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-Render = Callable[[Spec], dict[str, str]]
+Render = Callable[[Spec], Monitoring]
 
 
 class MixinDrift(RuntimeError):
@@ -68,20 +70,23 @@ def is_dashboard(path: str) -> bool:
 
 @lru_cache(maxsize=16)
 def rule_groups(content: str) -> list[dict[str, Any]]:
-    """The groups of a rendered rule file, parsed once per build (the mixin, PrometheusRule
-    and ruler renderers all read them; callers must not modify the result)."""
+    """The groups of a rendered rule file, parsed once (for PrometheusRule and ruler renderers
+    called without the groups themselves; callers must not modify the result)."""
     return (yaml.load(content, Loader=_Loader) or {}).get("groups", [])
 
 
-def parse_monitoring(files: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def monitoring_parts(data: Monitoring) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rule groups of every rule file (in path order) and dashboards by file name."""
     groups: list[dict[str, Any]] = []
+    for path in sorted(data.rule_files):
+        if not is_rule_file(path):
+            raise MixinDrift(f"{path}: not where the mixin expects a rule file (alerts/*.rules.yml)")
+        groups += data.rule_files[path]["groups"]
     dashboards: dict[str, Any] = {}
-    for path in sorted(files):
-        if is_rule_file(path):
-            groups += rule_groups(files[path])
-        elif is_dashboard(path):
-            dashboards[path.split("/", 1)[1]] = json.loads(files[path])
+    for path in sorted(data.dashboards):
+        if not is_dashboard(path):
+            raise MixinDrift(f"{path}: not where the mixin expects a dashboard (dashboards/*.json)")
+        dashboards[path.split("/", 1)[1]] = data.dashboards[path]
     names = [g["name"] for g in groups]
     if len(names) != len(set(names)):
         repeated = sorted({n for n in names if names.count(n) > 1})
@@ -124,11 +129,26 @@ def _head(form: str) -> str:
     return match.group()
 
 
+_NUMBER_RUN_RE = re.compile(r"[0-9.]+")
+_LEADING_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def numbers_in(text: str) -> set[str]:
+    """set(NUMBER_RE.findall(text)), several times faster on a large text: NUMBER_RE matches
+    only at the start of a maximal run of digits and dots (anywhere else a digit or dot
+    precedes), and there it matches the run's leading number when the run starts with a digit."""
+    runs = set(_NUMBER_RUN_RE.findall(text))
+    return {match.group() for run in runs if (match := _LEADING_NUMBER_RE.match(run))}
+
+
 def choose_sentinels(spec: Spec, real_text: str) -> Sentinels:
     """Sentinels that occur nowhere in the real render and never share a number with
     each other (numbers are compared whole, as Templater finds them: linear in the spec)."""
-    numbers_in_text = set(NUMBER_RE.findall(real_text))
-    words_in_text = set(WORD_RE.findall(real_text)) | {w.lower() for w in re.findall(r"(?i)qz[0-9]+xpfx", real_text)}
+    numbers_in_text = numbers_in(real_text)
+    words_in_text: set[str] = set()
+    if any(q in real_text for q in ("qz", "Qz", "qZ", "QZ")):  # rare: skip two slower scans of the text
+        words_in_text = set(WORD_RE.findall(real_text)) | {w.lower() for w in re.findall(r"(?i)qz[0-9]+xpfx",
+                                                                                          real_text)}
     prefix = next(p for p in (f"Qz{n}xpfx" for n in range(len(words_in_text) + 1))
                   if p not in words_in_text and p.lower() not in words_in_text)
     selectors: dict[tuple[str, str], str] = {}
@@ -197,28 +217,60 @@ class Templater:
         self.tokens = tokens
         # suffixes a number can carry in a token ('%', 'ms', 'm/s', ...), longest first
         self.suffixes = sorted({t[len(_head(t)):] for t in tokens if t[0].isdigit()}, key=len, reverse=True)
+        self.heads = {_head(t) for t in tokens if t[0].isdigit()}  # numbers that can start a token
         self.pattern = re.compile(f"{NUMBER_RE.pattern}|{WORD_RE.pattern}")
         self.sentinel_values = {s.thresholds[a.short_name]: a for a in spec.alerts}
+        self.texts: dict[str, tuple[Any, Any]] = {}
 
-    def node(self, value: Any, path: str) -> tuple[Any, Any]:
-        """(template, evaluated with the spec's values)."""
+    def template(self, value: Any, real: Any, path: str) -> tuple[Any, Any]:
+        """(template, evaluated with the spec's values) of the sentinel render `value` of the
+        tree named `path`; `real` is the same tree of the spec's own render."""
+        try:
+            return self.node(value, real)
+        except _Drift as drift:
+            raise MixinDrift(f"{path}{''.join(reversed(drift.where))}: {drift}") from None
+
+    def node(self, value: Any, real: Any) -> tuple[Any, Any]:
+        # A subtree the sentinels left unchanged holds none of them (they occur nowhere in
+        # the real render), so it is its own template: one comparison in C instead of a
+        # walk. The path of a problem is collected while _Drift unwinds.
+        if value is real or (type(value) is type(real) and value == real):
+            return value, value
+        if isinstance(value, str):
+            done = self.texts.get(value)  # the same texts repeat in every panel and group
+            if done is None:
+                done = self.texts[value] = self.text(value)
+            return done
         if isinstance(value, dict):
-            pairs = {k: self.node(v, f"{path}.{k}") for k, v in value.items()}
-            return {k: t for k, (t, _) in pairs.items()}, {k: e for k, (_, e) in pairs.items()}
+            templates, reals = {}, {}
+            key = None
+            counterpart = real if isinstance(real, dict) else {}
+            try:
+                for key, item in value.items():
+                    templates[key], reals[key] = self.node(item, counterpart.get(key, _MISSING))
+            except _Drift as drift:
+                drift.where.append(f".{key}")
+                raise
+            return templates, reals
         if isinstance(value, list):
-            steps = self.steps(value, path)
+            steps = self.steps(value)
             if steps is not None:
                 return steps
-            items = [self.node(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            items = []
+            counterparts = real if isinstance(real, list) and len(real) == len(value) else [_MISSING] * len(value)
+            try:
+                for item, counterpart in zip(value, counterparts, strict=True):
+                    items.append(self.node(item, counterpart))
+            except _Drift as drift:
+                drift.where.append(f"[{len(items)}]")
+                raise
             return [t for t, _ in items], [e for _, e in items]
-        if isinstance(value, str):
-            return self.text(value, path)
         if isinstance(value, float) and value in self.sentinel_values:
             alert = self.sentinel_values[value]
             return Expr(f"c.thresholds[{_str(alert.short_name)}]"), alert.threshold.value
         return value, value
 
-    def text(self, value: str, path: str) -> tuple[Any, Any]:
+    def text(self, value: str) -> tuple[Any, Any]:
         pieces: list[str] = []
         real: list[str] = []
         last = 0
@@ -226,6 +278,8 @@ class Templater:
             start, end = match.span()
             found = match.group()
             if found[0].isdigit():
+                if found not in self.heads:
+                    continue  # a number of the spec, not a sentinel
                 suffix = next((x for x in self.suffixes if value.startswith(x, end) and found + x in self.tokens), None)
                 if suffix is None:
                     continue  # a number of the spec, not a sentinel
@@ -235,8 +289,8 @@ class Templater:
             token = self.tokens[found]
             in_matcher = value[max(0, start - 2):start] == '="' and value[end:end + 1] == '"'
             if found in self.selector_tokens and not in_matcher:
-                raise MixinDrift(f"{path}: a job selector value appears outside a PromQL label matcher "
-                                 f"(…{value[max(0, start - 30):end + 30]}…); the mixin cannot escape it there")
+                raise _Drift(f"a job selector value appears outside a PromQL label matcher "
+                             f"(…{value[max(0, start - 30):end + 30]}…); the mixin cannot escape it there")
             if match.start() > last:
                 pieces.append(_str(value[last:match.start()]))
                 real.append(value[last:match.start()])
@@ -250,10 +304,11 @@ class Templater:
             real.append(value[last:])
         return Expr(" + ".join(pieces)), "".join(real)
 
-    def steps(self, value: list[Any], path: str) -> tuple[Any, Any] | None:
+    def steps(self, value: list[Any]) -> tuple[Any, Any] | None:
         """A Grafana threshold step list drawing alert thresholds: one lib.steps() call, so
         an override that reorders thresholds reorders the steps as the Python renderer would."""
-        if not value or not all(isinstance(v, dict) and set(v) == {"color", "value"} for v in value):
+        if not value or not all(isinstance(v, dict) and len(v) == 2 and "color" in v and "value" in v
+                                for v in value):
             return None
         drawn = {v["value"]: self.sentinel_values[v["value"]] for v in value if v["value"] in self.sentinel_values}
         if not drawn:
@@ -264,12 +319,23 @@ class Templater:
         sentinel = [{"color": s["color"], "value": _number(s["value"])} for s in threshold_steps(
             [replace(a, threshold=Threshold(a.threshold.op, sentinel_of[a.short_name])) for a in alerts])]
         if sentinel != value:
-            raise MixinDrift(f"{path}: threshold steps are not the ones lib.steps() draws")
+            raise _Drift("threshold steps are not the ones lib.steps() draws")
         args = ", ".join(
             f"{{op: {_str(a.threshold.op)}, severity: {_str(a.severity)}, value: c.thresholds[{_str(a.short_name)}]}}"
             for a in alerts)
         real = [{"color": s["color"], "value": _number(s["value"])} for s in threshold_steps(alerts)]
         return Expr(f"lib.steps([{args}])"), real
+
+
+_MISSING = object()  # no counterpart in the real render (its shape differs there)
+
+
+class _Drift(Exception):
+    """MixinDrift below the top of the tree: `where` collects the path while it unwinds."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.where: list[str] = []
 
 
 def _comment(text: str) -> str:
@@ -279,23 +345,36 @@ def _comment(text: str) -> str:
 
 def _str(text: str) -> str:
     """A jsonnet string literal (JSON's escapes are jsonnet's)."""
-    return json.dumps(text, ensure_ascii=False)
+    return scalar(text)
 
 
 def to_jsonnet(node: Any, indent: int = 0) -> str:
-    pad, inner = "  " * indent, "  " * (indent + 1)
-    if isinstance(node, Expr):
-        return node.source
-    if isinstance(node, dict):
+    return _jsonnet(node, "\n" + "  " * indent)
+
+
+def _jsonnet(node: Any, newline: str) -> str:
+    """`newline`: a line break and the indentation of this level; every field and element
+    ends in a comma, as a person writes jsonnet. (Exact types first: this walks every node.)"""
+    kind = type(node)
+    if kind is str:
+        return encode_basestring(node)
+    if kind is dict:
         if not node:
             return "{}"
-        fields = [f"{inner}{_str(k)}: {to_jsonnet(v, indent + 1)}," for k, v in node.items()]
-        return "{\n" + "\n".join(fields) + f"\n{pad}}}"
-    if isinstance(node, list):
+        inner = newline + "  "
+        return "{" + "".join([
+            f"{inner}{encode_basestring(k)}: {encode_basestring(v) if type(v) is str else _jsonnet(v, inner)},"
+            for k, v in node.items()]) + newline + "}"
+    if kind is list:
         if not node:
             return "[]"
-        return "[\n" + "\n".join(f"{inner}{to_jsonnet(v, indent + 1)}," for v in node) + f"\n{pad}]"
-    return json.dumps(node, ensure_ascii=False)
+        inner = newline + "  "
+        return "[" + "".join([f"{inner}{_jsonnet(v, inner)}," for v in node]) + newline + "]"
+    if kind is Expr:
+        return node.source
+    if isinstance(node, (dict, list)):
+        return _jsonnet(dict(node) if isinstance(node, dict) else list(node), newline)
+    return scalar(node)
 
 
 # -- files -------------------------------------------------------------------------------------------
@@ -315,7 +394,7 @@ def _config_file(spec: Spec) -> str:
         unit = kind_of(alert).alert_unit(alert)
         note = _comment(f"{alert.name}: {alert.indicator.title} {alert.threshold.op} this ({unit})")
         lines.append(f"      // {note}\n")
-        lines.append(f"      {_str(alert.short_name)}: {json.dumps(_number(float(alert.threshold.value)))},\n")
+        lines.append(f"      {_str(alert.short_name)}: {scalar(_number(float(alert.threshold.value)))},\n")
     lines.append("    },\n  },\n}\n")
     return "".join(lines)
 
@@ -335,7 +414,7 @@ def _mixin_file(spec: Spec) -> str:
 
 def _alerts_file(groups: list[Any]) -> str:
     alerting = [g for g in groups if any("alert" in r for r in g.get("rules", []))]
-    recording = [g for g in groups if g not in alerting]
+    recording = [g for g in groups if not any("alert" in r for r in g.get("rules", []))]
     return (
         f"{HEADER}// Groups with alerts keep their recording rules beside them (evaluated first, in\n"
         "// order, so an alert reads the recordings of the same evaluation): they are prometheusAlerts;\n"
@@ -357,15 +436,18 @@ def _module(name: str) -> str:
     return "dashboards/" + re.sub(r"[^A-Za-z0-9_.-]", "_", name.removesuffix(".json")) + ".libsonnet"
 
 
-def render_mixin(spec: Spec, render: Render, real_files: dict[str, str] | None = None) -> dict[str, str]:
-    """mixin/ files; `render` renders the rule files and dashboards of a spec (`real_files`:
-    its output for `spec` when the caller has it already)."""
-    real_files = render(spec) if real_files is None else real_files
-    groups, dashboards = parse_monitoring(real_files)
-    sentinels = choose_sentinels(spec, "\n".join(real_files.values()))
-    s_groups, s_dashboards = parse_monitoring(render(sentinel_spec(spec, sentinels)))
+def render_mixin(spec: Spec, render: Render, real: Monitoring | None = None, real_text: str | None = None
+                 ) -> dict[str, str]:
+    """mixin/ files; `render` renders the rule groups and dashboard models of a spec (`real`:
+    its result for `spec` and `real_text` the files dumped from it, when the caller has them)."""
+    real = render(spec) if real is None else real
+    if real_text is None:
+        real_text = "\n".join(monitoring_files(real).values())
+    groups, dashboards = monitoring_parts(real)
+    sentinels = choose_sentinels(spec, real_text)
+    s_groups, s_dashboards = monitoring_parts(render(sentinel_spec(spec, sentinels)))
     templater = Templater(spec, sentinels)
-    group_template, group_real = templater.node(s_groups, "groups")
+    group_template, group_real = templater.template(s_groups, groups, "groups")
     if group_real != groups:
         raise MixinDrift(f"rule groups: {_first_difference(group_real, groups, 'groups')}")
     out = {
@@ -378,7 +460,7 @@ def render_mixin(spec: Spec, render: Render, real_files: dict[str, str] | None =
         raise MixinDrift(f"dashboards differ with sentinels: {sorted(set(s_dashboards) ^ set(dashboards))}")
     imports = []
     for name, board in s_dashboards.items():
-        template, real = templater.node(board, name)
+        template, real = templater.template(board, dashboards.get(name, _MISSING), name)
         if real != dashboards[name]:
             raise MixinDrift(f"dashboard {name}: {_first_difference(real, dashboards[name], name)}")
         module = _module(name)

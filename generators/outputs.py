@@ -8,35 +8,34 @@ never leaves half-written output behind.
 from __future__ import annotations
 
 from generators.alertmanager import render_alertmanager
-from generators.dashboards import render_dashboards
 from generators.deployment import render_deployment_files
 from generators.docs import render_alert_docs
 from generators.healthy_week import render_healthy_week
 from generators.kubernetes import render_kubernetes
 from generators.mixin import render_mixin
 from generators.model import Spec
+from generators.monitoring import monitoring_files, render_monitoring_data
 from generators.ruler import render_ruler
-from generators.rules import RULES_FILE, render_rule_groups
-from generators.slo.dashboard import render_slo_dashboard
 from generators.slo.docs import render_slo_docs
-from generators.slo.rules import render_slo_rule_file
 from generators.slo.unittests import render_slo_tests
 from generators.unittests import render_unit_tests
-from generators.yamlout import dump_yaml
+from generators.yamlout import shared_sequences
 
 
 def render_monitoring(spec: Spec) -> dict[str, str]:
     """The rule files and dashboards: what the mixin, PrometheusRules and rulers repackage."""
-    files = {f"alerts/{RULES_FILE}": dump_yaml(render_rule_groups(spec))}
-    files.update(render_slo_rule_file(spec))
-    files.update(render_dashboards(spec))
-    files.update(render_slo_dashboard(spec))
-    return files
+    return monitoring_files(render_monitoring_data(spec))
 
 
 def render_all(spec: Spec) -> dict[str, str]:
     """Relative path -> file content for every generated output."""
-    monitoring = render_monitoring(spec)
+    with shared_sequences():  # nothing rendered is modified afterwards
+        return _render_all(spec)
+
+
+def _render_all(spec: Spec) -> dict[str, str]:
+    data = render_monitoring_data(spec)
+    monitoring = monitoring_files(data)
     files = dict(monitoring)
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec) + render_slo_docs(spec)
@@ -45,7 +44,7 @@ def render_all(spec: Spec) -> dict[str, str]:
     files.update(render_healthy_week(spec, rule_files))
     files.update(render_alertmanager(spec))
     files.update(render_deployment_files(spec.deployment))
-    files.update(render_mixin(spec, render_monitoring, monitoring))
-    files.update(render_kubernetes(spec, files))
-    files.update(render_ruler(spec, files))
+    files.update(render_mixin(spec, render_monitoring_data, data, "\n".join(monitoring.values())))
+    files.update(render_kubernetes(spec, files, data.rule_groups()))
+    files.update(render_ruler(spec, files, data.rule_groups()))
     return dict(sorted(files.items()))

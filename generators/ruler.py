@@ -16,6 +16,7 @@ own: run one per tenant and tell them apart by its external labels (--label).
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from typing import Any
 
 from generators.mixin import is_rule_file, rule_groups
@@ -42,10 +43,12 @@ def thanos_rules(groups: list[dict[str, Any]]) -> dict[str, Any]:
     return {"groups": [{**g, "partial_response_strategy": "abort"} for g in groups]}
 
 
-def render_ruler(spec: Spec, files: dict[str, str]) -> dict[str, str]:
+def render_ruler(spec: Spec, files: dict[str, str],
+                 groups_of: Mapping[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+    """`groups_of`: the groups of each rule file when the caller has them (else parsed from `files`)."""
     out = {}
     for path in sorted(p for p in files if is_rule_file(p)):
-        groups = rule_groups(files[path])
+        groups = groups_of[path] if groups_of is not None else rule_groups(files[path])
         namespace = namespace_of(path)
         mimir_header = (f"{GENERATED_HEADER}# Mimir/Cortex ruler namespace {namespace!r}. Load as a tenant:\n"
                         f"#   mimirtool rules sync --rule-dirs=deploy/ruler/mimir --address=<ruler> --id=<tenant>\n")

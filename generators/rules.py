@@ -7,8 +7,9 @@ from typing import Any
 from generators.durations import format_duration
 from generators.inhibition import condition_record, source_hold, tail_sources, tails_of
 from generators.kinds import kind_of
+from generators.kinds.base import Recording
 from generators.layout import dashboard_url, runbook_url
-from generators.model import Alert, Spec
+from generators.model import Alert, Indicator, Spec
 from generators.promql import on
 from generators.templating import Label, Part, Text, format_value, go_template
 
@@ -30,6 +31,19 @@ def description_parts(spec: Spec, alert: Alert) -> list[Part]:
     return [*kind.describe(spec, alert), *where, tail]
 
 
+def recordings_of(spec: Spec, ind: Indicator) -> tuple[Recording, ...]:
+    """The indicator's recording rules, computed once per spec: the loader's cross-check, the
+    rule file and the runbooks all read them (callers must not modify them)."""
+    cache: dict[int, tuple[Indicator, tuple[Recording, ...]]] | None = spec.__dict__.get("_recordings")
+    if cache is None:
+        cache = {}
+        object.__setattr__(spec, "_recordings", cache)
+    known = cache.get(id(ind))
+    if known is None or known[0] is not ind:  # the indicator is kept, so its id stays its own
+        known = cache[id(ind)] = (ind, tuple(kind_of(ind).recordings(spec, ind)))
+    return known[1]
+
+
 def render_rule_groups(spec: Spec) -> dict[str, Any]:
     """One group per indicator: its recording rules, then the alerts that read them.
 
@@ -45,7 +59,7 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
     sources = tail_sources(spec)
     for ind in spec.indicators.values():
         rules: list[dict[str, Any]] = []
-        for rec in kind_of(ind).recordings(spec, ind):
+        for rec in recordings_of(spec, ind):
             if (rec.record, rec.labels) in recorded:
                 continue
             recorded.add((rec.record, rec.labels))

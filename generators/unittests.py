@@ -16,7 +16,7 @@ from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
 from generators.inhibition import condition_record, source_hold, tails_of
 from generators.kinds import kind_of
-from generators.kinds.base import ExtraCase, Phases, Series, is_stale
+from generators.kinds.base import ExtraCase, Phases, Series
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -94,34 +94,30 @@ def plan_timeline(alert: Alert, fx: Fixture, hold: int = 0) -> AlertTimeline:
 
 def render_values(values: list[float | None]) -> str:
     """promtool's expanding notation: runs of equal steps become 'start+stepxN'."""
-    parts, i = [], 0
-    while i < len(values):
+    parts, i, n = [], 0, len(values)
+    while i < n:
         v = values[i]
-        if is_stale(v):
+        if v is None:
+            j = i + 1
+            while j < n and values[j] is None:
+                j += 1
+            parts.append("_" if j == i + 1 else f"_x{j - i}")
+            i = j
+            continue
+        if v != v:  # NaN: a staleness marker (is_stale)
             parts.append("stale")
             i += 1
             continue
-        if v is None:
-            j = i
-            while j + 1 < len(values) and values[j + 1] is None:
-                j += 1
-            parts.append("_" if j == i else f"_x{j - i + 1}")
-            i = j + 1
-            continue
-        j, d = i, None
-        while j + 1 < len(values) and values[j + 1] is not None and not is_stale(values[j + 1]):
-            step = values[j + 1] - values[j]  # type: ignore[operator]
-            if d is None:
-                d = step
-            elif step != d:
-                break
+        j = i + 1  # end (exclusive) of the run of equal steps starting at v
+        if j < n and (w := values[j]) is not None and w == w:
+            d = w - v
             j += 1
-        if j == i:
-            parts.append(_num(v))
+            while j < n and (w := values[j]) is not None and w == w and w - values[j - 1] == d:  # type: ignore[operator]
+                j += 1
+            parts.append(f"{_num(v)}{'+' if d >= 0 else '-'}{_num(abs(d))}x{j - 1 - i}")
         else:
-            sign = "+" if d >= 0 else "-"  # type: ignore[operator]
-            parts.append(f"{_num(v)}{sign}{_num(abs(d))}x{j - i}")  # type: ignore[arg-type]
-        i = j + 1
+            parts.append(_num(v))
+        i = j
     return " ".join(parts)
 
 

@@ -10,6 +10,8 @@ the structure itself and asks PyYAML only for scalars it cannot prove plain (cac
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -50,7 +52,7 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 # plain in block context for sure: no indicator first, no ": " or " #", printable ASCII
 _PLAIN_RE = re.compile(r"^[A-Za-z0-9_(/.$=+^~<;][\x20-\x7e]*$")
-_NOT_PLAIN_RE = re.compile(r": | #|:$|\s$")
+_NOT_PLAIN_RE = re.compile(r": | #|:$|\s$|^\.\.\.")  # "..." first: the document end marker
 _FIRST_LINE_RE = re.compile(r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$")  # a leading space needs an indicator
 _LINE_RE = re.compile(r"^[\x20-\x7e]*[\x21-\x7e]$")
 _MAX_WIDTH = 900  # PyYAML folds scalars longer than its width (1000): leave those to it
@@ -69,19 +71,54 @@ def _document(data: Any) -> list[str]:
 
 def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: str | None = None) -> None:
     pad = " " * indent
-    for index, (key, value) in enumerate(data.items()):
-        if not isinstance(key, str):
+    start = pad if first_prefix is None else first_prefix
+    for key, value in data.items():
+        if type(key) is not str:
             raise _Unsupported
-        start = first_prefix if index == 0 and first_prefix is not None else pad
         head = f"{start}{_key(key)}:"
-        if isinstance(value, dict) and value:
+        start = pad
+        if type(value) is str and "\n" not in value and len(value) + indent < _MAX_WIDTH - 2:
+            out.append(f"{head} {_scalar(value)}\n")  # the common case, without _value's dispatch
+        elif isinstance(value, dict) and value:
             out.append(head + "\n")
             _mapping(value, indent + 2, out)
         elif isinstance(value, list) and value:
             out.append(head + "\n")
-            _sequence(value, indent, out)  # PyYAML writes sequences in a mapping indentless
+            if _shared is None:
+                _sequence(value, indent, out)  # PyYAML writes sequences in a mapping indentless
+            else:
+                _shared_sequence(value, indent, out)
         else:
             out.append(f"{head} {_value(value, indent + 2)}\n")
+
+
+# (id, indent) -> (the list, its lines); the list is kept so that its id stays its own
+_shared: dict[tuple[int, int], tuple[list[Any], list[str]]] | None = None
+
+
+@contextmanager
+def shared_sequences() -> Iterator[None]:
+    """Within it, a list written again at the same indentation reuses its text: the rule
+    groups are written four times per build (rule file, PrometheusRule, Mimir, Thanos).
+    Lists must not change while it lasts."""
+    global _shared
+    outer = _shared
+    _shared = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _shared = outer
+
+
+def _shared_sequence(data: list[Any], indent: int, out: list[str]) -> None:
+    assert _shared is not None
+    key = (id(data), indent)
+    known = _shared.get(key)
+    if known is None or known[0] is not data:
+        lines: list[str] = []
+        _sequence(data, indent, lines)
+        known = _shared[key] = (data, lines)
+    out.extend(known[1])
 
 
 def _sequence(data: list[Any], indent: int, out: list[str]) -> None:
@@ -125,11 +162,15 @@ def _key(key: str) -> str:
     return _scalar(key)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # label values, units, names repeat across files
 def _scalar(text: str) -> str:
-    if _PLAIN_RE.match(text) and not _NOT_PLAIN_RE.search(text) and \
-            _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
-        return text
+    if _PLAIN_RE.match(text):
+        if not _NOT_PLAIN_RE.search(text) and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG:
+            return text
+        if _LINE_RE.match(text):
+            # printable, no space at either end, a plain first character: only ': ', ' #', a
+            # final ':' or reading as another type rule out plain, and PyYAML single-quotes
+            return "'" + text.replace("'", "''") + "'"
     rendered = yaml.dump({"k": text}, Dumper=_Dumper, width=1000, allow_unicode=True)
     if not rendered.startswith("k: ") or rendered.count("\n") != 1:
         raise _Unsupported
@@ -144,8 +185,8 @@ def _literal(text: str, indent: int) -> str:
     if not body or text.endswith("\n\n") or not _FIRST_LINE_RE.match(body[0]) or \
             not all(line == "" or _LINE_RE.match(line) for line in body):
         raise _Unsupported
-    if any(len(line) + indent > _MAX_WIDTH for line in body):
-        raise _Unsupported
+    # no width limit here: neither PyYAML nor libyaml folds a literal block (the SLO tests'
+    # names list every SLO on one line)
     pad = " " * indent
     block = "\n".join(pad + line if line else "" for line in body)
     return ("|\n" if trailing else "|-\n") + block

@@ -78,3 +78,10 @@ def test_measured_child_reports_its_own_peak_memory_not_the_parents() -> None:
 def test_measured_child_is_killed_at_the_timeout() -> None:
     run = run_measured([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
     assert run.timed_out and run.returncode != 0 and run.seconds < 5
+
+
+def test_measured_child_caches_bytecode_even_when_the_caller_disables_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the project's modules must load from .pyc like the bare imports' libraries do
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    run = run_measured([sys.executable, "-c", "import sys; sys.exit(1 if sys.dont_write_bytecode else 0)"], 30)
+    assert run.returncode == 0

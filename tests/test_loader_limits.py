@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generators.loader.build import SpecInvalid, load_spec
+from generators.loader.source import _may_have_aliases
 from tests.conftest import ROOT, SPEC_PATH
 
 GOOD = SPEC_PATH.read_text()
@@ -75,6 +76,14 @@ def test_alias_bomb_is_refused_and_its_value_never_echoed_whole(tmp_path: Path) 
     small = 'settings: &s [' + ",".join(["x" * 50] * 200) + "]\n" + "metrics: *s\n"
     for error in _refused(tmp_path, small):
         assert len(error) < 600, error
+
+
+def test_an_alias_bomb_after_a_comment_mentioning_aliases_is_still_refused(tmp_path: Path) -> None:
+    bomb = '# comments may say *_file\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]  # *x\n" for i in range(8))
+    assert any("aliases expand" in e for e in _refused(tmp_path, bomb))
+    assert _may_have_aliases(bomb)
+    assert not _may_have_aliases("# only *_file in a comment\nkey: value * 2\n")
 
 
 def test_a_huge_spec_is_refused_by_size(tmp_path: Path) -> None:

@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators.loader.build import load_spec
-from generators.mixin import MixinDrift, choose_sentinels, render_mixin
+from generators.mixin import NUMBER_RE, MixinDrift, choose_sentinels, numbers_in, render_mixin
 from generators.model import Spec, Threshold
+from generators.monitoring import Monitoring, render_monitoring_data
 from generators.outputs import render_all, render_monitoring
 from generators.templating import humanize, humanize1024, humanize_duration, humanize_percentage
 from generators.writer import write_outputs
@@ -165,24 +169,40 @@ def test_the_jsonnet_formats_print_what_python_and_prometheus_print() -> None:
     assert got == want
 
 
+def _edit_dashboards(data: Monitoring, edit: Callable[[str], str]) -> Monitoring:
+    """`data` with every string of every dashboard passed through `edit`."""
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return edit(node) if isinstance(node, str) else node
+    return Monitoring(data.rule_files, {p: walk(d) for p, d in data.dashboards.items()})
+
+
 def test_the_build_refuses_a_renderer_the_mixin_cannot_follow(spec: Spec) -> None:
     # a renderer that prints a panel threshold as a percentage (value x 100): the sentinel
     # comes out transformed, the mixin cannot express it, and the build says where
-    def percent_panels(s: Spec) -> dict[str, str]:
-        files = render_monitoring(s)
-        return {p: re.sub(r"when > (\d+(?:\.\d+)?)", lambda m: f"when > {float(m.group(1)) * 100:g}", c)
-                if p.endswith(".json") else c for p, c in files.items()}
+    def percent_panels(s: Spec) -> Monitoring:
+        return _edit_dashboards(render_monitoring_data(s), lambda text: re.sub(
+            r"when > (\d+(?:\.\d+)?)", lambda m: f"when > {float(m.group(1)) * 100:g}", text))
     with pytest.raises(MixinDrift, match="does not follow"):
         render_mixin(spec, percent_panels)
 
     # a job selector value outside a label matcher could not be escaped
-    def selector_in_text(s: Spec) -> dict[str, str]:
-        files = render_monitoring(s)
+    def selector_in_text(s: Spec) -> Monitoring:
         job = s.settings.selectors["platform"][0][1]
-        return {p: c.replace("Generated from thresholds.yaml", f"Generated for {job}", 1) if p.endswith(".json")
-                else c for p, c in files.items()}
+        return _edit_dashboards(render_monitoring_data(s), lambda text: text.replace(
+            "Generated from thresholds.yaml", f"Generated for {job}", 1))
     with pytest.raises(MixinDrift, match="outside a PromQL label matcher"):
         render_mixin(spec, selector_in_text)
+
+
+def test_the_mixin_of_the_render_data_equals_the_mixin_of_the_build(spec: Spec,
+                                                                     built: tuple[Path, dict[str, str]]) -> None:
+    # render_all hands the mixin the data and text it has; alone, the mixin renders both itself
+    alone = render_mixin(spec, render_monitoring_data)
+    assert alone == {p: c for p, c in built[1].items() if p.startswith("mixin/")}
 
 
 def test_sentinels_never_collide_with_the_spec(spec: Spec) -> None:
@@ -197,3 +217,9 @@ def test_sentinels_never_collide_with_the_spec(spec: Spec) -> None:
     assert not set(second.thresholds.values()) & set(first.thresholds.values())
     assert not set(second.selectors.values()) & set(first.selectors.values())
     assert len(set(second.thresholds.values())) == len(spec.alerts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789.ab -\n\"", max_size=40))
+def test_numbers_in_finds_what_the_number_pattern_finds(text: str) -> None:
+    assert numbers_in(text) == set(NUMBER_RE.findall(text))

@@ -202,3 +202,26 @@ def test_simulator_slow_burn_tickets_without_paging(spec: Spec) -> None:
     fired = oracle.first_firing(TICKET, start)
     assert fired is not None and (fired - start) * 300 <= 86400
     assert oracle.first_firing(TICKET, 1, start) is None and oracle.first_firing(PAGE, 1) is None
+
+
+def test_the_oracles_value_series_reads_like_its_pairs_one_sample_at_a_time(spec: Spec) -> None:
+    """Oracle.values (every sample at once, shared by oracles on the same traffic: what the
+    build plans with) against the spelled-out reading: the first burn window pair that holds
+    (_holds) gives the value, else None."""
+    import random
+
+    rng = random.Random(8)
+    for slo in spec.slos:
+        for step, n in ((60, 600), (300, 3 * 288 + 50)):
+            events = [rng.choice((0, 1, 50, 6000)) for _ in range(n)]
+            errors = [min(e, rng.choice((0, 0, 1, round(e * 0.2), e))) for e in events]
+            fired = 0
+            for guard, gate in ((True, True), (False, True), (True, False)):
+                oracle = Oracle(slo, step, events, errors, guard=guard, coverage_gate=gate)
+                for policy in (PAGE, TICKET):
+                    want = [next((v for bw in policy.windows if (v := oracle._holds(i, bw)) is not None), None)
+                            for i in range(n)]
+                    assert oracle.values(policy) == want
+                    assert [oracle.value(i, policy) for i in range(n)] == want
+                    fired += sum(v is not None for v in want)
+            assert fired  # the random traffic makes the alerts fire somewhere

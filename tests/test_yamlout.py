@@ -6,9 +6,11 @@ from __future__ import annotations
 from itertools import takewhile
 
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generators.outputs import render_all
-from generators.yamlout import dump_yaml
+from generators.yamlout import _document, dump_yaml
 
 AWKWARD = [
     "yes", "no", "on", "null", "~", "", " lead", "trail ", "a: b", "a #b", "a#b", "#x", "-x", "- x", "?x", ":x",
@@ -49,3 +51,25 @@ def test_generated_files_take_the_fast_path(spec) -> None:
     for rel, content in render_all(spec).items():
         if rel.endswith((".yml", ".yaml")) and "templates" not in rel:
             _document(yaml.safe_load(content))  # raises _Unsupported if it would fall back
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="Ab0_(/.$=+^~<;:#'\"-?[]{},&*!|>%@` eE", min_size=1, max_size=12))
+@example("it's: quoted")
+@example("A #'1'")
+@example("0.5")
+@example("...")  # the document end marker: PyYAML quotes it
+@example("...x")
+def test_fast_writer_quotes_as_pyyaml_does(text: str) -> None:
+    assert dump_yaml({"k": text}) == dump_yaml({"k": text}, pure=True)
+
+
+def test_literal_blocks_with_lines_longer_than_the_width_take_the_fast_path_exactly() -> None:
+    # neither PyYAML nor libyaml folds a literal block: the SLO tests' names list every SLO
+    # on one line, thousands of characters in a large spec
+    for width in (899, 950, 1001, 3000):
+        line = ("slo_key_r12 name; " * (width // 18 + 1))[:width].strip()
+        for text in (f"[a] title: {line}\n[b] other: {line}", f"{line}\n", f"short\n{line}"):
+            doc = {"tests": [{"name": text, "interval": "1m"}], "k": {"deep": text}}
+            _document(doc)  # raises _Unsupported if it would fall back
+            assert dump_yaml(doc) == dump_yaml(doc, pure=True)

@@ -15,6 +15,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, ClassVar
 
 import promql_parser
@@ -555,11 +556,9 @@ def series_key(name: str, labels: dict[str, str]) -> tuple[tuple[str, str], ...]
 
 
 def counter(increments: list[float]) -> list[float | None]:
-    values: list[float | None] = []
-    total = 0.0
-    for inc in increments:
-        total += inc
-        values.append(total)
+    """Running totals from 0.0, added left to right (accumulate does the same additions in C)."""
+    values: list[float | None] = list(accumulate(increments, initial=0.0))
+    del values[0]
     return values
 
 

@@ -9,6 +9,7 @@ from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Spec
 from generators.routing import team_receivers
+from generators.rules import recordings_of
 
 
 def _field_line(c: Checker, node: object, key: str, field: str) -> int:
@@ -32,7 +33,7 @@ def check_recordings(c: Checker, spec: Spec, node: object) -> None:
     """Two indicators may share a recorded series only if they record it identically."""
     seen: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str]] = {}
     for key, ind in spec.indicators.items():
-        for rec in kind_of(ind).recordings(spec, ind):
+        for rec in recordings_of(spec, ind):
             first = seen.setdefault((rec.record, rec.labels), (key, rec.expr))
             if first[0] != key and first[1] != rec.expr:
                 c.error(c.line_of(node, key), f"indicators.{key}",

@@ -33,8 +33,20 @@ def uid(spec: Spec) -> str:
     return f"{spec.settings.alert_prefix.lower()}-{KEY}"
 
 
+def _position(spec: Spec, slo: SLO) -> int:
+    """spec.slos.index(slo) without comparing SLOs field by field (asked for every SLO by
+    every test case: it grew with the square of the SLOs). Keys are unique, so the SLO
+    identical to `slo` is also the first equal one; anything else asks the tuple."""
+    known: tuple[tuple[SLO, ...], dict[int, int]] | None = spec.__dict__.get("_slo_positions")
+    if known is None or known[0] is not spec.slos:  # the tuple is kept, so the ids stay their own
+        known = (spec.slos, {id(s): i for i, s in reversed(list(enumerate(spec.slos)))})
+        object.__setattr__(spec, "_slo_positions", known)
+    position = known[1].get(id(slo))
+    return spec.slos.index(slo) if position is None else position
+
+
 def row_id(spec: Spec, slo: SLO) -> int:
-    return 1 + spec.slos.index(slo) * (PANELS_PER_ROW + 1)
+    return 1 + _position(spec, slo) * (PANELS_PER_ROW + 1)
 
 
 def burn_panel_id(spec: Spec, slo: SLO) -> int:

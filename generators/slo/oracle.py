@@ -15,74 +15,106 @@ instant. The generated tests sample every 1m or 5m, so each grid point is a samp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generators.slo.model import BASE_WINDOW, COVERED, SLO, BurnPolicy, BurnWindow
+
+_Series = tuple[list[float | None], list[float], list[float]]  # burn rate, bad events, coverage
+
+
+@dataclass(frozen=True)
+class _Traffic:
+    """The base 5m rates at every sample and their prefix sums over the grid points."""
+
+    events_rate: list[float | None]
+    errors_rate: list[float | None]
+    grid_events: list[float]
+    grid_errors: list[float]
+    grid_count: list[int]
+
+
+def _rate(step: int, increments: tuple[int, ...]) -> list[float | None]:
+    w = BASE_WINDOW // step
+    total, cumulative = 0, []
+    for i, inc in enumerate(increments):
+        total += inc if i else 0
+        cumulative.append(total)
+    return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, len(increments))]
+
+
+# The test planning builds about a thousand oracles per 100 SLO scenarios, most of them on
+# traffic another one already has (a case padded to the shared length, the unguarded and
+# ungated counterparts, SLOs with the same objective): the rates and window series are
+# pure functions of (step, traffic[, budget, window]), so they are computed once per build.
+# Callers must not modify the lists returned.
+@lru_cache(maxsize=512)
+def _traffic(step: int, events: tuple[int, ...], errors: tuple[int, ...]) -> _Traffic:
+    events_rate, errors_rate = _rate(step, events), _rate(step, errors)
+    every = BASE_WINDOW // step
+    # prefix sums over the grid points (k * 5m), which are samples k * every
+    grid_events, grid_errors, grid_count = [0.0], [0.0], [0]
+    for k in range(0, (len(events) - 1) // every + 1):
+        ev, er = events_rate[k * every], errors_rate[k * every]
+        present = ev is not None and er is not None
+        grid_events.append(grid_events[-1] + (ev or 0.0))
+        grid_errors.append(grid_errors[-1] + (er or 0.0))
+        grid_count.append(grid_count[-1] + present)
+    return _Traffic(events_rate, errors_rate, grid_events, grid_errors, grid_count)
+
+
+@lru_cache(maxsize=2048)
+def _window_series(step: int, events: tuple[int, ...], errors: tuple[int, ...], budget: float,
+                   window: int) -> _Series:
+    """Burn rate, bad events and coverage of a window at every sample (plain local arithmetic)."""
+    traffic, n = _traffic(step, events, errors), len(events)
+    if window == BASE_WINDOW:
+        burns = [None if e is None or t is None or t == 0 else e / t / budget
+                 for e, t in zip(traffic.errors_rate, traffic.events_rate, strict=True)]
+        return burns, [0.0] * n, [0.0] * n
+    ge, gr, gc, expected = traffic.grid_events, traffic.grid_errors, traffic.grid_count, window // BASE_WINDOW
+    burns, bad, coverage = [], [], []
+    for i in range(n):
+        now = i * step
+        hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
+        lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
+        count = gc[hi] - gc[lo]
+        errors_in = (gr[hi] - gr[lo]) * BASE_WINDOW
+        events_in = (ge[hi] - ge[lo]) * BASE_WINDOW
+        burns.append(errors_in / events_in / budget if count and events_in > 0 else None)
+        bad.append(errors_in if count else 0.0)
+        coverage.append(min(1.0, count / expected))
+    return burns, bad, coverage
 
 
 @dataclass
 class Oracle:
     slo: SLO
     step: int  # seconds between samples and between rule evaluations; divides BASE_WINDOW
-    events: list[int]  # events per sample (index 0 is the counters' birth: ignored)
+    events: list[int]  # events per sample (index 0 is the counters' birth: ignored); not modified afterwards
     errors: list[int]
     guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
     coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
-    _cache: dict[int, tuple[list[float | None], list[float], list[float]]] = field(default_factory=dict, repr=False)
+    _cache: dict[int, _Series] = field(default_factory=dict, repr=False)
+    _values: dict[int, tuple[BurnPolicy, list[float | None]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         assert BASE_WINDOW % self.step == 0, "grid points must be samples"
-        self.events_rate = self._rate(self.events)
-        self.errors_rate = self._rate(self.errors)
-        every = BASE_WINDOW // self.step
-        # prefix sums over the grid points (k * 5m), which are samples k * every
-        self._grid_events, self._grid_errors, self._grid_count = [0.0], [0.0], [0]
-        for k in range(0, (self.end - 1) // every + 1):
-            ev, er = self.events_rate[k * every], self.errors_rate[k * every]
-            present = ev is not None and er is not None
-            self._grid_events.append(self._grid_events[-1] + (ev or 0.0))
-            self._grid_errors.append(self._grid_errors[-1] + (er or 0.0))
-            self._grid_count.append(self._grid_count[-1] + present)
+        self._traffic_key = (self.step, tuple(self.events), tuple(self.errors))
+        traffic = _traffic(*self._traffic_key)
+        self.events_rate = traffic.events_rate
+        self.errors_rate = traffic.errors_rate
 
     @property
     def end(self) -> int:
         return len(self.events)
 
-    def _rate(self, increments: list[int]) -> list[float | None]:
-        w = BASE_WINDOW // self.step
-        total, cumulative = 0, []
-        for i, inc in enumerate(increments):
-            total += inc if i else 0
-            cumulative.append(total)
-        return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, self.end)]
-
-    def _series(self, window: int) -> tuple[list[float | None], list[float], list[float]]:
+    def _series(self, window: int) -> _Series:
         """Burn rate, bad events and coverage of a window at every sample, computed once
-        (plain local arithmetic: the build plans every generated test with these)."""
+        (the build plans every generated test with these)."""
         cached = self._cache.get(window)
-        if cached is not None:
-            return cached
-        budget, n = self.slo.budget, self.end
-        if window == BASE_WINDOW:
-            burns = [None if e is None or t is None or t == 0 else e / t / budget
-                     for e, t in zip(self.errors_rate, self.events_rate, strict=True)]
-            result: tuple[list[float | None], list[float], list[float]] = (burns, [0.0] * n, [0.0] * n)
-        else:
-            ge, gr, gc, step, expected = self._grid_events, self._grid_errors, self._grid_count, self.step, \
-                window // BASE_WINDOW
-            burns, bad, coverage = [], [], []
-            for i in range(n):
-                now = i * step
-                hi = now // BASE_WINDOW + 1  # grid points 0 .. hi-1 are at or before now
-                lo = max(0, -(-(now - window) // BASE_WINDOW))  # first point at or after now - window
-                count = gc[hi] - gc[lo]
-                errors = (gr[hi] - gr[lo]) * BASE_WINDOW
-                events = (ge[hi] - ge[lo]) * BASE_WINDOW
-                burns.append(errors / events / budget if count and events > 0 else None)
-                bad.append(errors if count else 0.0)
-                coverage.append(min(1.0, count / expected))
-            result = (burns, bad, coverage)
-        self._cache[window] = result
-        return result
+        if cached is None:
+            cached = self._cache[window] = _window_series(*self._traffic_key, self.slo.budget, window)
+        return cached
 
     def burn(self, i: int, window: int) -> float | None:
         return self._series(window)[0][i]
@@ -114,17 +146,51 @@ class Oracle:
     def value(self, i: int, policy: BurnPolicy) -> float | None:
         """The alert's $value at sample i (the long-window burn of the first pair that
         holds, as PromQL's `or` keeps its left side), or None when it does not fire."""
-        for bw in policy.windows:
-            v = self._holds(i, bw)
-            if v is not None:
-                return v
-        return None
+        return self.values(policy)[i]
+
+    def values(self, policy: BurnPolicy) -> list[float | None]:
+        """value(i, policy) at every sample (callers must not modify the list): the planning
+        asks for most samples of every scenario, and oracles on the same traffic share it."""
+        # per oracle by identity: hashing the traffic key costs a pass over it, and a policy's
+        # hash one over its windows (the policy is kept, so its id stays its own)
+        known = self._values.get(id(policy))
+        if known is None or known[0] is not policy:
+            known = self._values[id(policy)] = (policy, _values(
+                self._traffic_key, self.slo.budget, self.slo.min_errors, self.guard, self.coverage_gate, policy))
+        return known[1]
 
     def firing(self, i: int, policy: BurnPolicy) -> bool:
-        return self.value(i, policy) is not None
+        return self.values(policy)[i] is not None
 
     def first_firing(self, policy: BurnPolicy, start: int, stop: int | None = None) -> int | None:
-        return next((i for i in range(start, stop or self.end) if self.firing(i, policy)), None)
+        values = self.values(policy)
+        return next((i for i in range(start, stop or self.end) if values[i] is not None), None)
 
     def first_quiet(self, policy: BurnPolicy, start: int) -> int | None:
-        return next((i for i in range(start, self.end) if not self.firing(i, policy)), None)
+        values = self.values(policy)
+        return next((i for i in range(start, self.end) if values[i] is None), None)
+
+
+@lru_cache(maxsize=1024)
+def _values(traffic: tuple[int, tuple[int, ...], tuple[int, ...]], budget: float, min_errors: float, guard: bool,
+            coverage_gate: bool, policy: BurnPolicy) -> list[float | None]:
+    """Oracle.values: the conditions of Oracle._holds, pair after pair, at every sample in
+    one pass per pair (tests/test_slo.py compares the two)."""
+    n = len(traffic[1])
+    out: list[float | None] = [None] * n
+    for bw in policy.windows:
+        longs, bad, coverage = _window_series(*traffic, budget, bw.long)
+        shorts = _window_series(*traffic, budget, bw.short)[0]
+        factor = bw.factor
+        for i in range(n):
+            if out[i] is not None:
+                continue  # an earlier pair holds: `or` keeps its left side
+            long, short = longs[i], shorts[i]
+            if long is None or short is None or not (long > factor and short > factor):
+                continue
+            if guard and not bad[i] >= min_errors:
+                continue
+            if coverage_gate and not coverage[i] >= COVERED:
+                continue
+            out[i] = long
+    return out

@@ -134,10 +134,14 @@ def render_cases(name: str, cases: list[Case]) -> dict[str, Any]:
         series.update(case.series())
     checks = sorted({(index, policy.suffix, policy) for case in cases for index, policy in case.checks},
                     key=lambda c: (c[0], c[1]))
+    # the cases of each SLO, once: asking every check about every case of every SLO grew
+    # with the square of the SLOs (and hashed every SLO per check)
+    slos = list(dict.fromkeys(case.slo for case in cases))
+    cases_of = {id(slo): [case for case in cases if case.slo is slo] for slo in slos}
     rule_tests = []
     for index, _, policy in checks:
-        for slo in dict.fromkeys(case.slo for case in cases):
-            alerts = [a for case in cases if case.slo is slo and (a := case.expected(index, policy))]
+        for slo in slos:
+            alerts = [a for case in cases_of[id(slo)] if (a := case.expected(index, policy))]
             rule_tests.append({"eval_time": _at(index, cases[0].step), "alertname": slo.alert_name(policy),
                                "exp_alerts": alerts})
     test: dict[str, Any] = {
