@@ -10,7 +10,6 @@ from __future__ import annotations
 from generators.alertmanager import render_alertmanager
 from generators.deployment import render_deployment_files
 from generators.docs import render_alert_docs
-from generators.healthy_week import render_healthy_week
 from generators.kubernetes import render_kubernetes
 from generators.mixin import render_mixin
 from generators.model import Spec
@@ -40,8 +39,6 @@ def _render_all(spec: Spec) -> dict[str, str]:
     files.update(render_unit_tests(spec))
     files["docs/alerts.md"] = render_alert_docs(spec) + render_slo_docs(spec)
     files.update(render_slo_tests(spec))
-    rule_files = [p for p in monitoring if p.startswith("alerts/") and p.endswith(".rules.yml")]
-    files.update(render_healthy_week(spec, rule_files))
     files.update(render_alertmanager(spec))
     files.update(render_deployment_files(spec.deployment))
     files.update(render_mixin(spec, render_monitoring_data, data, "\n".join(monitoring.values())))
