@@ -63,7 +63,8 @@ test-ha: $(STAMP) tools
 test-backtest: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 --dist loadfile -m backtest
 
-# backtest a simulated week at 30 s and time it (history generated once into build/, ~10 min)
+# backtest a simulated week at 30 s and time it (three weeks of history, the first two the
+# drop alert's baselines, generated once into build/, ~15 min)
 bench-backtest: $(STAMP) tools
 	$(PY) -m tests.backtest.week --out build/backtest-week --data build/backtest-week/data
 

@@ -2,9 +2,10 @@
 
     python -m tests.backtest.week [--out DIR] [--data DIR]     (make bench-backtest)
 
-Generates two weeks of history at 30 s (the first is the baseline the ingestion-drop
-alert compares with), with incidents and blips spread over the second week, backfills
-it into a real Prometheus on 127.0.0.1, backtests the second week twice (the first run
+Generates three weeks of history at 30 s (the first two are the baselines the
+ingestion-drop alert compares with: the lower of 1w and 2w ago), with incidents and blips
+spread over the third week, backfills it into a real Prometheus on 127.0.0.1, backtests
+the third week twice (the first run
 reads the blocks from disk, the second from the page cache), and writes the Markdown and
 JSON reports to --out. --data keeps the generated TSDB to rerun without regenerating.
 """
@@ -27,6 +28,9 @@ from tests.backtest.history import Switch, aligned_now, backfill, prometheus, si
 from tests.conftest import SPEC_PATH
 
 DAY = 86400.0
+# the ingestion-drop alert compares with the lower of 1w and 2w ago and is quiet without both:
+# two weeks of history before the backtested one
+BASELINE_WEEKS = 2
 # (hours after the start of the backtested week, scenario, minutes)
 WEEK_INCIDENTS = [
     (10, "payment_failures", 40), (26.5, "db_pool_exhaustion", 4), (38, "slow_queries", 30),
@@ -101,10 +105,11 @@ def main(argv: list[str]) -> int:
             end = aligned_now() - 3600
             start = end - 7 * DAY
             began = time.perf_counter()
-            chunks = simulate(SPEC_PATH, start - 7 * DAY, end, week_switches(start))
+            chunks = simulate(SPEC_PATH, start - BASELINE_WEEKS * 7 * DAY, end, week_switches(start))
             backfill(chunks, data)
             period_file.write_text(json.dumps({"start": start, "end": end}))
-            print(f"generated and backfilled 14 days at 30 s in {time.perf_counter() - began:.0f} s")
+            print(f"generated and backfilled {7 * (BASELINE_WEEKS + 1)} days at 30 s in "
+                  f"{time.perf_counter() - began:.0f} s")
         with prometheus(data) as url:
             prepared = [prepare(rendered_outputs(_shown(SPEC_PATH)), None, None)]
             for attempt in ("first", "second"):
