@@ -17,6 +17,15 @@ SPEC_PATH = ROOT / "thresholds.yaml"
 RULES_PATH = ROOT / "alerts" / "billing.rules.yml"
 
 
+# A shell without job control starts background jobs with SIGINT ignored (POSIX), and an
+# ignored signal stays ignored across exec: run that way (`make test-backtest &`, nohup, some
+# CI runners), every child the tests interrupt with SIGINT would ignore it, unlike the
+# Ctrl-C of a terminal the tests stand for. Python's own handler here is reset to the
+# default in children at exec, so they start as a terminal's would.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:  # `make test` installs it; a bare pytest run must say so, not skip
