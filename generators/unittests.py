@@ -290,6 +290,13 @@ def render_tail_tests(spec: Spec, target: Alert) -> list[dict[str, Any]]:
         # promtool evaluates the groups of one instant in no fixed order: Y may read X's
         # condition of the previous evaluation, so Y is dropped at b or at b + 1
         quiet_from = b + 1
+        # the clause holds while its window still holds X's last breaching sample (b - 1);
+        # after that Y is judged on its own inputs again (X's healthy values may still be a
+        # breach of Y's line: PlatformDown's healthy "one of two targets up" is PlatformTargetDown's
+        # breach, which must then page; found by the fuzzer with a 10s scrape interval)
+        quiet_until = min(end - 1, b - 1 + pair.lookback // step)
+        if quiet_until <= quiet_from:
+            continue
         window = format_duration(pair.lookback)
         tail = f"silent in its recovery tail ({window}) after {source.name} clears"
         if not {dict(k)["__name__"] for k in outage} & set(target.indicator.metrics()):
@@ -313,7 +320,7 @@ def render_tail_tests(spec: Spec, target: Alert) -> list[dict[str, Any]]:
                 *([{"expr": f'ALERTS{{alertname="{source.name}", alertstate="firing"}}',
                     "eval_time": _at(held_until, step), "exp_samples": [_alerts_sample(source, x_labels)]}]
                   if hold else []),
-                quiet_check(target, quiet_from, end - 1, step),
+                quiet_check(target, quiet_from, quiet_until, step),
             ],
         })
         if set(source.indicator.metrics()) & set(target.indicator.metrics()):
