@@ -110,29 +110,9 @@ MUTATIONS = (
         "",
         ("BillingIngestionRateDrop",),
     ),
-    # issue 9, the recovery tail: a consequence whose window still holds the outage after its
-    # inhibiting alert resolved is dropped (generators/inhibition.py); without the clause each
-    # of these fires un-inhibited after the recovery and its "silent in its recovery tail" case
-    # goes red (IngestionStopped's fixture has no tail, so it is not listed)
-    Mutation(
-        "inhibition tail: the `unless` of the source's recent condition is stripped (post-recovery pages)",
-        r"\n\s*unless on \([^)]*\)\n\s*\(max_over_time\(\w+:\w+:condition\[\w+\]\) unless on \([^)]*\) "
-        r"\w+:\w+:condition\)",
-        "",
-        ("BillingAPIErrorRateHigh", "BillingHealthCheckFailing", "BillingIngestionSuccessRateLow",
-         "BillingPaymentSuccessRateLow", "BillingPaymentWebhookFailures", "BillingPlatformTargetDown"),
-    ),
-    Mutation(
-        "inhibition tail: the source resolves the moment its condition clears (no keep_firing_for), "
-        "possibly before the consequence's group drops it",
-        r"\n\s*keep_firing_for: \w+",
-        "",
-        ("BillingHealthCheckFailing",),
-    ),
     Mutation(
         "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
-        # up to 12 lines of expression: it carries the recovery-tail clause of PlatformDown
-        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,12}?\s*for: )6m",
+        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
         r"\g<1>5m",
         ("BillingAPIErrorRateHigh",),
     ),

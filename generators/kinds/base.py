@@ -335,14 +335,6 @@ class Kind(ABC):
 
     absence_watch: ClassVar[bool] = False  # the kind's alerts watch scrape jobs vanishing
 
-    def recovery_window(self, alert: Alert) -> int:
-        """Seconds the alert's expression keeps reading data from before now (its longest
-        smoothing window): after a cause recovers, the alert may hold the outage this long
-        (generators/inhibition.py). 0: it judges the present only. Baseline offsets and
-        "seen within a day" lookbacks are memories, not smoothing: they never keep a
-        recovered outage breaching."""
-        return max((*self.windows(alert.indicator).values(), alert.window), default=0)
-
     # -- runbook -----------------------------------------------------------------------------
     def detection(self, spec: Spec, alert: Alert) -> str:
         """How soon a clear breach pages, for the runbook."""
