@@ -83,7 +83,7 @@ test-e2e: $(STAMP) tools
 
 # The structured fuzzer: hostile and schema-preserving mutations of thresholds.yaml through the
 # loader and the whole render (promtool on the generated tests of what changed), and the full
-# hostile-string corpus. `make test` runs a fixed sample; CI runs `make fuzz EXAMPLES=200 DETERMINISTIC=1`.
+# hostile-string corpus. `make test-heavy` runs a fixed sample; CI runs `make fuzz EXAMPLES=100 DETERMINISTIC=1`.
 fuzz: $(STAMP) tools
 	BILLING_FUZZ_EXAMPLES=$(or $(EXAMPLES),2000) BILLING_FULL_CORPUS=1 BILLING_FUZZ_DERANDOMIZE=$(DETERMINISTIC) \
 	  $(PY) -m pytest -q -n 2 tests/test_spec_property.py tests/test_hostile.py
