@@ -14,8 +14,6 @@ per metric, whatever reads it after).
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import ne, sub
 from typing import Any
 
 from generators.durations import format_duration
@@ -24,7 +22,7 @@ from generators.kinds.base import STALE, Blip, Series, Week
 from generators.model import Spec
 from generators.promql import quote
 from generators.rules import RULES_FILE
-from generators.unittests import render_values
+from generators.unittests import render_series
 from generators.yamlout import dump_yaml
 
 WEEK_FILE = "tests/promtool/generated/healthy_week.test.yml"  # inside the test's scratch copy
@@ -104,55 +102,6 @@ def _stale_on_failed_scrapes(series: Series) -> None:
             values[i] = STALE
 
 
-def encode(values: list[float | None]) -> str:
-    """promtool's expanding notation ('start+stepxN', 'stale') of a long series in C-speed
-    passes: runs of equal differences (render_values walks every sample in Python)."""
-    floats: list[float] = values  # type: ignore[assignment]
-    try:
-        diffs = list(map(sub, floats[1:], floats[:-1]))
-    except TypeError:  # a missing sample (None): the general notation ('None in' would cost as much)
-        return render_values(values)
-    # where the difference changes (NaN, a stale sample's, never equals itself: a run of its own)
-    changes = list(compress(range(1, len(diffs)), map(ne, diffs[1:], diffs[:-1])))
-    ends = [*changes, len(diffs)]  # the diffs of run k end before ends[k]
-    runs = [diffs[start] for start in (0, *changes)] if diffs else []
-    parts, i, k, n = [], 0, 0, len(floats)
-    while i < n:
-        v = floats[i]
-        if v != v:  # a staleness marker (NaN)
-            parts.append("stale")
-            i += 1
-            continue
-        if i == n - 1:
-            parts.append(_num(v))
-            break
-        while ends[k] <= i:
-            k += 1
-        d = runs[k]
-        if d != d:  # the next sample is stale
-            parts.append(_num(v))
-            i += 1
-            continue
-        j = ends[k]  # samples i..j step by d
-        parts.append(f"{_num(v)}{'+' if d >= 0 else '-'}{_num(abs(d))}x{j - i}")
-        i = j + 1
-    return " ".join(parts)
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(v)
-
-
-def render_week_series(series: Series) -> list[dict[str, str]]:
-    out = []
-    for key in sorted(series):
-        labels = dict(key)
-        name = labels.pop("__name__")
-        body = ", ".join(f"{k}={quote(v)}" for k, v in sorted(labels.items()))
-        out.append({"series": f"{name}{{{body}}}", "values": encode(series[key])})
-    return out
-
-
 def render_healthy_week(spec: Spec, rule_files: list[str] | None = None, period: int = PERIOD) -> dict[str, str]:
     """`rule_files`: the rendered rule files (paths from the output root), all evaluated."""
     week = plan_week(spec, period)
@@ -189,7 +138,7 @@ def render_healthy_week(spec: Spec, rule_files: list[str] | None = None, period:
         "tests": [{
             "name": f"a healthy {format_duration(period)} with blips -> nothing fires at any evaluation",
             "interval": format_duration(step),
-            "input_series": render_week_series(series),
+            "input_series": render_series(series),
             "promql_expr_test": checks,
         }],
     }

@@ -8,16 +8,13 @@ checks of the rendering run in `make test`."""
 
 from __future__ import annotations
 
-import math
-import random
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from generators.healthy_week import DAY, WEEK, WEEK_FILE, encode, plan_week, render_healthy_week, week_series
+from generators.healthy_week import DAY, WEEK, WEEK_FILE, plan_week, render_healthy_week, week_series
 from generators.model import Spec
-from generators.unittests import render_values
 from tests.conftest import ROOT, RULES_PATH, require_tool
 
 RULE_FILES = sorted(f"alerts/{p.name}" for p in (ROOT / "alerts").glob("*.rules.yml"))
@@ -27,22 +24,6 @@ RULE_FILES = sorted(f"alerts/{p.name}" for p in (ROOT / "alerts").glob("*.rules.
 def _promtool_test(path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([require_tool("promtool"), "test", "rules", str(path)],
                           capture_output=True, text=True, cwd=cwd)
-
-
-def test_the_fast_encoding_is_render_values() -> None:
-    """encode (C-speed passes over a week of samples) writes what render_values writes."""
-    rng = random.Random(9)
-    for _ in range(3000):
-        values: list[float | None] = []
-        v = 0.0
-        for _ in range(rng.randint(1, 30)):
-            if rng.random() < 0.15:
-                values.append(math.nan)  # a staleness marker
-            else:
-                v += rng.choice([0, 1, 1, 5, -2, 0.5])
-                values.append(v)
-        assert encode(values) == render_values(values), values
-    assert encode([1.0, None, 2.0]) == render_values([1.0, None, 2.0])
 
 
 def _scratch(root: Path, rule_files: dict[str, str], test_text: str) -> Path:
