@@ -331,12 +331,10 @@ class Availability(Kind):
         alerts = spec.alerts_of(ind)
         end = at + max((a.window // week.step for a in alerts), default=0) + 2
         pending, pages = judge_blip(alerts, active, at, end, week.step)
-        kept = self.kept_labels(spec, ind)
-        where = {k: v for k, v in targets[0].items() if k in kept}
-        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        where = self.kept_only(spec, ind, targets[0])
         where_text = f"{targets[0]['instance']} in {targets[0].get('cluster', '')}"
         return Blip(f"{ind.title}: one failed {ind.metric} of {where_text}",
-                    at, f"{self.series_name(spec, ind)}{{{body}}} < bool 1", at, where,
+                    at, self.crossing(spec, ind, where, "<", 1), at, where,
                     tuple((a, dict(where)) for a in pending), end, tuple(pages))
 
 

@@ -25,7 +25,7 @@ from generators.durations import format_duration
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Matcher, Metric, Op, Spec, Threshold, Unit
-from generators.promql import series_selector
+from generators.promql import quote, series_selector
 from generators.templating import Part, Text, Value
 
 Series = dict[tuple[tuple[str, str], ...], list[float | None]]
@@ -207,16 +207,12 @@ def spike_blip(kind: Kind, spec: Spec, ind: Indicator, first: Alert, week: Week,
     alerts = spec.alerts_of(ind)
     pending, pages = judge_blip(alerts, lambda a, i: a.threshold.breached_by(breach if at <= i < at + n else healthy),
                                 at, at + n + 1, week.step)
-    body = ", ".join(f'{k}="{v}"' for k, v in where.items())
     t = first.threshold
     return Blip(f"{ind.title}: {breach:g} for {format_duration(n * week.step)} (for "
                 f"{format_duration(first.for_seconds)}) in {where.get('cluster', '')}", at,
-                f"{kind.series_name(spec, ind)}{{{body}}} {t.op} bool {bool_text(t.value)}", at, where,
+                kind.crossing(spec, ind, where, t.op, t.value), at, where,
                 tuple((a, dict(where)) for a in pending), at + n + 1, tuple(pages))
 
-
-def bool_text(value: float) -> str:
-    return f"{round(value, 6):g}"
 
 
 class InfeasibleThreshold(ValueError):
@@ -301,6 +297,17 @@ class Kind(ABC):
     def kept_labels(self, spec: Spec, ind: Indicator) -> tuple[str, ...]:
         """The labels the indicator's recorded series keep."""
         return tuple(dict.fromkeys((*spec.settings.aggregation_labels, *ind.by)))
+
+    def kept_only(self, spec: Spec, ind: Indicator, labels: dict[str, str]) -> dict[str, str]:
+        """`labels` narrowed to those the indicator's recorded series keep."""
+        kept = self.kept_labels(spec, ind)
+        return {k: v for k, v in labels.items() if k in kept}
+
+    def crossing(self, spec: Spec, ind: Indicator, where: dict[str, str], op: str, value: float) -> str:
+        """PromQL that is 1 where the indicator's recorded series (at `where`) is `op value`:
+        the evidence that a healthy-week blip reached the indicator."""
+        body = ", ".join(f"{k}={quote(v)}" for k, v in where.items())
+        return f"{self.series_name(spec, ind)}{{{body}}} {op} bool {round(value, 6):g}"
 
     def level(self, spec: Spec, ind: Indicator) -> str:
         return naming.level(self.kept_labels(spec, ind))

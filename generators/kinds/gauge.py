@@ -71,15 +71,16 @@ class Gauge(Kind):
         return series, lambda i: values[i]
 
     # -- the healthy week ----------------------------------------------------------------------
-    def _week_value(self, spec: Spec, ind: GaugeIndicator, alert: Alert | None, breach: bool = False) -> float:
+    def _week_value(self, spec: Spec, ind: GaugeIndicator, week: Week, alert: Alert | None,
+                    breach: bool = False) -> float:
         """Per target: the first alert's healthy (or breach) sample, divided among the replicas a sum adds up."""
         value = self.sample_values(spec, alert)[breach] if alert else 1.0
-        return value / WEEK_REPLICAS if ind.aggregation == "sum" else value
+        return value / len(week.replicas) if ind.aggregation == "sum" else value
 
     def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
         assert isinstance(ind, GaugeIndicator)
         alerts = spec.alerts_of(ind)
-        value = self._week_value(spec, ind, alerts[0] if alerts else None)
+        value = self._week_value(spec, ind, week, alerts[0] if alerts else None)
         return {series_key(ind.metric, {**target, **by}): week.constant(value)
                 for target in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
 
@@ -91,15 +92,10 @@ class Gauge(Kind):
         if first is None:
             return None
         n = week.steps(first.for_seconds // 2)
-        spike = self._week_value(spec, ind, first, breach=True)
+        spike = self._week_value(spec, ind, week, first, breach=True)
         by = label_combinations(spec, ind.metric, ind.by)[0]
         targets = week.targets(spec, ind.metric, week.blipped)
         for target in targets:
             values = series[series_key(ind.metric, {**target, **by})]
             values[at:at + n] = [spike] * n
-        kept = self.kept_labels(spec, ind)
-        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
-        return spike_blip(self, spec, ind, first, week, at, n, where)
-
-
-WEEK_REPLICAS = 2  # Week.replicas: a `sum` gauge adds them up
+        return spike_blip(self, spec, ind, first, week, at, n, self.kept_only(spec, ind, {**targets[0], **by}))

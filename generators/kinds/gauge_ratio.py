@@ -182,8 +182,7 @@ class GaugeRatio(Kind):
         targets = [t for t in targets if all(t[k] == v for k, v in by.items())]
         for target in targets:
             series[self._week_pair(spec, ind, target)[0]][at:at + n] = [round(breach * _DENOMINATOR)] * n
-        kept = self.kept_labels(spec, ind)
-        return spike_blip(self, spec, ind, first, week, at, n, {k: v for k, v in targets[0].items() if k in kept})
+        return spike_blip(self, spec, ind, first, week, at, n, self.kept_only(spec, ind, targets[0]))
 
 
 _DENOMINATOR = 100.0

@@ -28,7 +28,6 @@ from generators.kinds.base import (
     Week,
     at_cluster,
     base_labels,
-    bool_text,
     bump,
     counter,
     example_values,
@@ -268,11 +267,9 @@ class Increase(Kind):
         w = ind.window // week.step
         pending, pages = judge_blip(alerts, lambda a, i: a.threshold.breached_by(count if at <= i <= at + w else 0),
                                     at, at + w + 2, week.step)
-        kept = self.kept_labels(spec, ind)
-        where = {k: v for k, v in labels.items() if k in kept}
-        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        where = self.kept_only(spec, ind, labels)
         return Blip(f"{ind.title}: {count:g} at once on {target['instance']} in {target.get('cluster', '')}", at,
-                    f"{self.series_name(spec, ind)}{{{body}}} >= bool {bool_text(count)}", at, where,
+                    self.crossing(spec, ind, where, ">=", count), at, where,
                     tuple((a, dict(where)) for a in pending), at + w + 2, tuple(pages))
 
 

@@ -26,7 +26,6 @@ from generators.kinds.base import (
     Week,
     at_cluster,
     base_labels,
-    bool_text,
     bump,
     counter,
     judge_blip,
@@ -297,16 +296,14 @@ class Quantile(Kind):
         pending, pages = judge_blip(alerts, active, at, end, week.step)
         peak = at + n - 1
         q = first.quantile or 0.5
-        kept = self.kept_labels(spec, ind)
-        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
+        where = self.kept_only(spec, ind, {**targets[0], **by})
         where_q = {**where, "quantile": f"{q:g}"}
-        body = ", ".join(f'{k}="{v}"' for k, v in where_q.items())
         mid = (value(q, at - 1) + value(q, peak)) / 2
         return Blip(
             f"{ind.title}: {BLIP_SHARE:.0%} of observations over {_le(first.threshold.value)}s for "
             f"{format_duration(BLIP_SECONDS)} in {targets[0].get('cluster', '')}"
             + (f" ({', '.join(by.values())})" if by else ""),
-            at, f"{self.series_name(spec, ind)}{{{body}}} > bool {bool_text(mid)}", peak, where_q,
+            at, self.crossing(spec, ind, where_q, ">", mid), peak, where_q,
             tuple((a, {**where, **self.alert_labels(a)}) for a in pending), end, tuple(pages))
 
 

@@ -32,7 +32,6 @@ from generators.kinds.base import (
     Week,
     at_cluster,
     base_labels,
-    bool_text,
     bump,
     counter,
     example_values,
@@ -373,14 +372,12 @@ class Ratio(Kind):
         calm = value(at - 1)
         mid = (calm + value(peak)) / 2
         op = ">" if value(peak) > calm else "<"
-        kept = self.kept_labels(spec, ind)
-        where = {k: v for k, v in {**targets[0], **by}.items() if k in kept}
-        body = ", ".join(f'{k}="{v}"' for k, v in where.items())
+        where = self.kept_only(spec, ind, {**targets[0], **by})
         return Blip(
             f"{ind.title}: {BLIP_SHARE:.0%} failures for {format_duration(BLIP_SECONDS)} in "
             f"{targets[0].get('cluster', '')}"
             + (f" ({', '.join(by.values())})" if by else ""),
-            at, f"{self.series_name(spec, ind)}{{{body}}} {op} bool {bool_text(mid)}", peak, where,
+            at, self.crossing(spec, ind, where, op, mid), peak, where,
             tuple((a, {**where, **self.alert_labels(a)}) for a in pending), end, tuple(pages))
 
 
