@@ -18,7 +18,7 @@ from typing import Any
 
 from generators.durations import format_duration
 from generators.kinds import kind_of
-from generators.kinds.base import STALE, Blip, Series, Week
+from generators.kinds.base import STALE, UP, Blip, Series, Week
 from generators.model import Spec
 from generators.promql import quote
 from generators.rules import RULES_FILE
@@ -36,7 +36,6 @@ WEEK_FILE = "tests/promtool/generated/healthy_week.test.yml"  # inside the test'
 WEEK = 7 * 86400
 DAY = 86400
 PERIOD = WEEK
-UP = "up"
 SCRAPE_FAILURES = 2  # consecutive failed scrapes of one replica
 
 

@@ -106,6 +106,9 @@ class ExtraCase:
     quiet_where: tuple[dict[str, str], ...] = ()
 
 
+UP = "up"  # Prometheus writes it for every target it scrapes
+
+
 @dataclass(frozen=True)
 class Week:
     """The healthy-week test's layout (generators/healthy_week.py): `samples` samples and rule

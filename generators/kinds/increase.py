@@ -18,6 +18,7 @@ from generators import naming
 from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    UP,
     Blip,
     ExtraCase,
     Kind,
@@ -273,7 +274,6 @@ class Increase(Kind):
                     tuple((a, dict(where)) for a in pending), at + w + 2, tuple(pages))
 
 
-UP = "up"
 
 
 WEEK_OLD_TOTAL = 2.0  # a failure counter's total from before the week: must never count again

@@ -24,6 +24,7 @@ from generators import naming
 from generators.durations import format_duration, parse_duration
 from generators.kinds.base import (
     STALE,
+    UP,
     ExtraCase,
     InfeasibleThreshold,
     Kind,
@@ -398,7 +399,6 @@ class Rate(Kind):
                 for t in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
 
 
-UP = "up"
 
 
 def _baseline(alert: Alert) -> bool:

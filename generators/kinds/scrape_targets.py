@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from generators.durations import format_duration
 from generators.kinds.base import (
     STALE,
+    UP,
     ExtraCase,
     Kind,
     Phases,
@@ -210,6 +211,3 @@ def vanishing(present: list[bool], value: float) -> list[float | None]:
         else:
             out.append(STALE if i > 0 and present[i - 1] else None)
     return out
-
-
-UP = "up"  # Prometheus writes it for every target it scrapes
