@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -143,28 +142,6 @@ def _states_at(alert: dict[str, Any], t: float) -> list[dict[str, str]]:
     return sorted(out, key=lambda labels: sorted(labels.items()))
 
 
-def _readers_last(groups: list[dict[str, Any]]) -> list[str]:
-    """promtool evaluates the groups of one step in no fixed order unless told. The backtest
-    (every group at phase 0 here) inlines a recording of another group as evaluated at the
-    same instant, i.e. first: so a group recording what another group reads goes before
-    its reader, else in file order."""
-    records = {g["name"]: [r["record"] for r in g["rules"] if "record" in r] for g in groups}
-    reads = {g["name"]: "\n".join(r["expr"] for r in g["rules"]) for g in groups}
-    order: list[str] = []
-
-    def place(name: str, seen: tuple[str, ...]) -> None:
-        if name in order or name in seen:
-            return
-        for other, recorded in records.items():
-            if other != name and any(re.search(rf"(?<![\w:]){re.escape(r)}(?![\w:])", reads[name]) for r in recorded):
-                place(other, (*seen, name))
-        order.append(name)
-
-    for group in groups:
-        place(group["name"], ())
-    return order
-
-
 def test_every_state_equals_promtool_evaluating_the_deployed_rules(
         capsys: pytest.CaptureFixture[str], history: HistoryServer, tmp_path: Path,
         rule_groups: list[dict[str, Any]]) -> None:
@@ -187,7 +164,7 @@ def test_every_state_equals_promtool_evaluating_the_deployed_rules(
                           "exp_samples": [{"labels": _series_text("ALERTS", tuple(sorted(s.items()))), "value": 1}
                                           for s in states]})
     (tmp_path / "oracle.test.yml").write_text(yaml.safe_dump({
-        "rule_files": ["rules.yml"], "evaluation_interval": "30s", "group_eval_order": _readers_last(stripped),
+        "rule_files": ["rules.yml"], "evaluation_interval": "30s",
         "tests": [{"interval": "30s", "input_series": _input_series(history), "promql_expr_test": tests}],
     }, width=10**9))
     result = run_tool(binary("promtool"), "test", "rules", "oracle.test.yml", cwd=tmp_path)
