@@ -41,17 +41,17 @@ tools:
 # The everyday suite, within two minutes on two cores: rules, generated promtool tests,
 # dashboards, Alertmanager, mixin, deploy files, simulator. The heavier proofs (end-to-end
 # servers, guard mutations, the property and hostile samples, kill -9 loops, promtool tests
-# that evaluate weeks of history) are `make test-heavy`; the SLO days, the HA topology and
-# the backtest have their own targets. CI (.ci/run) runs every one of them.
-FAST := not ha and not backtest and not slo_days and not e2e and not slow and not week
+# that evaluate weeks of history) are `make test-heavy`; the SLO days, the healthy week, the
+# HA topology and the backtest have their own targets. CI (.ci/run) runs every one of them.
+OWN_TARGET := ha or backtest or slo_days or week
 test: $(STAMP) tools check lint
-	$(PY) -m pytest -q -n 2 -m "$(FAST)"
+	$(PY) -m pytest -q -n 2 -m "not ($(OWN_TARGET) or e2e or slow)"
 
 # pytest on both cores; --dist loadfile keeps the end-to-end module (one stack) on one worker.
 # Three workers on two cores: the end-to-end and signal tests mostly wait on real servers, and
 # a third worker overlaps that waiting with the CPU-bound files.
 test-heavy: $(STAMP) tools
-	$(PY) -m pytest -q -n 3 --dist loadfile -m "(e2e or slow) and not ha and not backtest and not slo_days and not week"
+	$(PY) -m pytest -q -n 3 --dist loadfile -m "(e2e or slow) and not ($(OWN_TARGET))"
 
 # two clusters -> central HA pair -> 3-node Alertmanager cluster (tests/ha, ~7 min); prints
 # the measured latencies and duplicate counts
@@ -68,7 +68,6 @@ test-backtest: $(STAMP) tools
 bench-backtest: $(STAMP) tools
 	$(PY) -m tests.backtest.week --out build/backtest-week --data build/backtest-week/data
 
-# only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 # the SLO rules' promtool tests (30d windows; the slow-burn ticket runs three days of 5m steps)
 test-slo: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 -m slo_days
@@ -78,6 +77,7 @@ test-slo: $(STAMP) tools
 test-week: $(STAMP) tools
 	$(PY) -m pytest -q -n 2 -m week
 
+# only the end-to-end tests (real Prometheus + Alertmanager on 127.0.0.1)
 test-e2e: $(STAMP) tools
 	$(PY) -m pytest -q -m e2e
 
