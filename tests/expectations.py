@@ -28,3 +28,10 @@ def lost_job_pages(spec: Spec) -> dict[str, tuple[str, ...]]:
                             if f"{prefix}{own}" in a.inhibits)
         pages[job] = tuple(f"{prefix}{name}" for name in (own, *inhibitors))
     return pages
+
+
+def page_labels(names: tuple[str, ...], name: str, cluster: str, job: str) -> dict[str, str]:
+    """The labels a firing `name` must carry to be the page for `job` of a lost `cluster`:
+    the job's own alert (names[0]) for that job; an alert inhibiting it stands for the whole
+    cluster."""
+    return {"cluster": cluster, **({"job": job} if name == names[0] else {})}

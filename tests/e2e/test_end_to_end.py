@@ -25,7 +25,7 @@ from generators.routing import receivers_for
 from generators.slo.model import PAGE, POLICIES, TICKET
 from simulator.stack import Stack
 from tests.conftest import ROOT, SPEC_PATH
-from tests.expectations import lost_job_pages
+from tests.expectations import lost_job_pages, page_labels
 
 pytestmark = pytest.mark.e2e
 CLUSTERS = ("eu", "us", "ap")
@@ -113,10 +113,11 @@ def _wait_paged(stack: Stack, spec: Spec, names: tuple[str, ...], cluster: str, 
     def paged() -> tuple[str, float] | None:
         for name in names:
             first: dict[str, float] = {}
+            wanted = page_labels(names, name, cluster, job)
             for (receiver, payload), at in zip(stack.sink.payloads, stack.sink.times, strict=False):
                 if at >= since and payload["status"] == "firing" and any(
-                        a["labels"]["alertname"] == name and a["labels"].get("cluster") == cluster
-                        and (name != names[0] or a["labels"].get("job") == job) for a in payload["alerts"]):
+                        a["labels"]["alertname"] == name and all(a["labels"].get(k) == v for k, v in wanted.items())
+                        for a in payload["alerts"]):
                     first.setdefault(receiver, at)
             receivers = _expected_receivers(spec, name.removeprefix(prefix))
             if set(first) >= receivers:
@@ -196,6 +197,11 @@ def test_each_cluster_is_judged_on_its_own(stack: Stack, spec: Spec) -> None:
     pages = lost_job_pages(spec)
     try:
         lost = {(names, job): _wait_paged(stack, spec, names, "eu", switched, job) for job, names in pages.items()}
+        # a page by an inhibitor stands for the cluster: each job's own alert must still have
+        # seen its job vanish (pending or firing in Prometheus, inhibited or not)
+        seen = {(a["labels"]["alertname"], a["labels"].get("job")) for a in stack.api("/api/v1/alerts")["alerts"]
+                if a["labels"].get("cluster") == "eu"}
+        assert {job for job, names in pages.items() if (names[0], job) not in seen} == set(), seen
         exporter = _wait_notified(stack, name, "us", expected, switched, job=jobs["cloudwatch"])
         assert not stack.query('up{cluster="eu"}'), "eu's targets should have vanished"
         time.sleep(max(0.0, switched + 40 - time.time()))

@@ -28,7 +28,7 @@ from generators.model import Alert, Spec
 from generators.routing import receivers_for
 from simulator.topology import FAST_LOOKBACK, HATopology
 from tests.conftest import ROOT, SPEC_PATH, require_tool
-from tests.expectations import lost_job_pages
+from tests.expectations import lost_job_pages, page_labels
 from tests.ha.conftest import record
 from tests.ha.notifications import Notification, duplicate_alerts, duplicates, notifications
 
@@ -327,22 +327,22 @@ def test_stopping_the_us_agent_fires_the_absence_alert_for_us_only(story: Story,
     # each job of us pages once: through its own `absent` alert (which inhibits the watch for
     # that job) or one that inhibits that alert, else through the watch itself
     by_name = {a.name: a for a in spec.alerts}
+    pages = lost_job_pages(spec)
     firsts: dict[tuple[str, str], Notification] = {}
 
     def every_job_paged() -> bool:
         for note in notifications(topology)[before:]:
-            for job, names in lost_job_pages(spec).items():
+            for job, names in pages.items():
                 for name in names:
-                    if note.about(name, "firing", cluster="us", job=job) or (
-                            name != names[0] and note.about(name, "firing", cluster="us")):
+                    if note.about(name, "firing", **page_labels(names, name, "us", job)):
                         firsts.setdefault((job, f"{name}->{note.receiver}"), note)
-        paged = {job for job, names in lost_job_pages(spec).items()
+        paged = {job for job, names in pages.items()
                  if any(all((job, f"{name}->{r}") in firsts for r in
                             receivers_for(spec.routing, spec.teams, by_name[name].team, by_name[name].severity))
                         for name in names)}
         return paged == set(jobs)
 
-    topology.wait_until(every_job_paged, 150, f"a page for each job of us ({lost_job_pages(spec)})")
+    topology.wait_until(every_job_paged, 150, f"a page for each job of us ({pages})")
     for (job, route), note in sorted(firsts.items()):
         record(f"us agent stopped, firing for job {job}: {route} via {note.alertmanager}: "
                f"{note.at - stopped:.1f}s")
