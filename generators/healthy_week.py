@@ -141,12 +141,14 @@ def render_healthy_week(spec: Spec, rule_files: list[str] | None = None, period:
             "promql_expr_test": checks,
         }],
     }
+    # alerts comparing with history older than the period (the drop alert's 1w and 2w baselines)
+    unbased = [a.name for a in spec.alerts if kind_of(a).history_steps(a, step) * step >= period]
     header = ("# Rendered from thresholds.yaml by tests/test_healthy_week.py (make test-week).\n"
               f"# A healthy {format_duration(period)} at {format_duration(step)}: every indicator's series on "
               f"{len(week.clusters)} clusters of {len(week.replicas)} replicas, with these blips:\n"
               + "\n".join(lines) + "\n"
               "# No alert may fire at any evaluation (the ALERTS history over the whole period); the checks\n"
               "# after it prove each blip reached its indicator and made the alerts it should pending.\n"
-              "# IngestionRateDrop has no baseline (1w and 2w ago) in so short a history: quiet by design.\n"
-              "# The period and its cost: generators/healthy_week.py (PERIOD).\n")
+              + "".join(f"# {name} has no baseline in so short a history: quiet by design.\n" for name in unbased)
+              + "# The period and its cost: generators/healthy_week.py (PERIOD).\n")
     return {WEEK_FILE: dump_yaml(doc, header=header)}
