@@ -123,6 +123,13 @@ class Week:
         """Labels of every scrape target exporting `metric` (of the first cluster only: `blipped`)."""
         return self.job_targets(spec, spec.selector_labels(metric), clusters)
 
+    def series_labels(self, spec: Spec, metric: str, by: tuple[str, ...],
+                      clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+        """Labels of every series of `metric`: each target with each combination of the
+        catalogue's values of the `by` labels."""
+        return [{**target, **combo} for target in self.targets(spec, metric, clusters)
+                for combo in label_combinations(spec, metric, by)]
+
     def job_targets(self, spec: Spec, job: tuple[tuple[str, str], ...],
                     clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
         return [{**dict(job), **at_cluster(spec, cluster), "instance": replica}

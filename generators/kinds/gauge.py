@@ -81,8 +81,8 @@ class Gauge(Kind):
         assert isinstance(ind, GaugeIndicator)
         alerts = spec.alerts_of(ind)
         value = self._week_value(spec, ind, week, alerts[0] if alerts else None)
-        return {series_key(ind.metric, {**target, **by}): week.constant(value)
-                for target in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
+        return {series_key(ind.metric, labels): week.constant(value)
+                for labels in week.series_labels(spec, ind.metric, ind.by)}
 
     def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
         """A spike across the first alert's line for half its `for` on one cluster."""

@@ -155,8 +155,7 @@ class GaugeRatio(Kind):
 
     def _week_targets(self, spec: Spec, ind: GaugeRatioIndicator, week: Week,
                       clusters: tuple[str, ...] | None = None) -> list[dict[str, str]]:
-        return [{**t, **by} for t in week.targets(spec, ind.numerator, clusters)
-                for by in label_combinations(spec, ind.numerator, ind.by)]
+        return week.series_labels(spec, ind.numerator, ind.by, clusters)
 
     def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
         assert isinstance(ind, GaugeRatioIndicator)

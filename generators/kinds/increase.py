@@ -241,14 +241,12 @@ class Increase(Kind):
         assert isinstance(ind, IncreaseIndicator)
         alerted = bool(spec.alerts_of(ind))
         series: Series = {}
-        for target in week.targets(spec, ind.metric):
-            for by in label_combinations(spec, ind.metric, ind.by):
-                labels = {**target, **by}
-                series[series_key(ind.metric, self._week_labels(spec, ind, labels, True))] = (
-                    week.constant(WEEK_OLD_TOTAL) if alerted else week.steady(WEEK_EVENTS, WEEK_OLD_TOTAL))
-                if ind.errors:
-                    ok = self._week_labels(spec, ind, labels, False)
-                    series[series_key(ind.metric, ok)] = week.steady(WEEK_EVENTS)
+        for labels in week.series_labels(spec, ind.metric, ind.by):
+            series[series_key(ind.metric, self._week_labels(spec, ind, labels, True))] = (
+                week.constant(WEEK_OLD_TOTAL) if alerted else week.steady(WEEK_EVENTS, WEEK_OLD_TOTAL))
+            if ind.errors:
+                ok = self._week_labels(spec, ind, labels, False)
+                series[series_key(ind.metric, ok)] = week.steady(WEEK_EVENTS)
         return series
 
     def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:

@@ -257,9 +257,8 @@ class Quantile(Kind):
         assert isinstance(ind, QuantileIndicator)
         bucket = self._week_bucket(spec, ind)
         series: Series = {}
-        for target in week.targets(spec, ind.metric):
-            for by in label_combinations(spec, ind.metric, ind.by):
-                series.update(self._week_histogram(spec, ind, week, {**target, **by}, bucket))
+        for labels in week.series_labels(spec, ind.metric, ind.by):
+            series.update(self._week_histogram(spec, ind, week, labels, bucket))
         return series
 
     def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:

@@ -38,7 +38,6 @@ from generators.kinds.base import (
     counter,
     fixture_step,
     for_text,
-    label_combinations,
     near,
     parse_window,
     rate_at,
@@ -395,8 +394,8 @@ class Rate(Kind):
     # -- the healthy week ----------------------------------------------------------------------
     def week_series(self, spec: Spec, ind: Indicator, week: Week) -> Series:
         assert isinstance(ind, RateIndicator)
-        return {series_key(ind.metric, {**t, **by}): week.steady(WEEK_EVENTS)
-                for t in week.targets(spec, ind.metric) for by in label_combinations(spec, ind.metric, ind.by)}
+        return {series_key(ind.metric, labels): week.steady(WEEK_EVENTS)
+                for labels in week.series_labels(spec, ind.metric, ind.by)}
 
 
 

@@ -312,9 +312,9 @@ class Ratio(Kind):
 
 
     # -- the healthy week ----------------------------------------------------------------------
-    def _week_labels(self, spec: Spec, ind: RatioIndicator, target: dict[str, str],
-                     by: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-        error_labels, ok_labels = {**target, **by}, {**target, **by}
+    def _week_labels(self, spec: Spec, ind: RatioIndicator,
+                     labels: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        error_labels, ok_labels = dict(labels), dict(labels)
         for matcher in ind.errors:
             hit, miss = example_values(spec.metrics[ind.metric], matcher)  # type: ignore[misc]
             error_labels[matcher.label], ok_labels[matcher.label] = hit, miss
@@ -330,11 +330,10 @@ class Ratio(Kind):
         assert isinstance(ind, RatioIndicator)
         errors = self._week_errors(spec, ind)
         series: Series = {}
-        for target in week.targets(spec, ind.metric):
-            for by in label_combinations(spec, ind.metric, ind.by):
-                error_labels, ok_labels = self._week_labels(spec, ind, target, by)
-                series[series_key(ind.metric, error_labels)] = week.steady(errors)
-                series[series_key(ind.metric, ok_labels)] = week.steady(EVENTS_PER_STEP - errors)
+        for labels in week.series_labels(spec, ind.metric, ind.by):
+            error_labels, ok_labels = self._week_labels(spec, ind, labels)
+            series[series_key(ind.metric, error_labels)] = week.steady(errors)
+            series[series_key(ind.metric, ok_labels)] = week.steady(EVENTS_PER_STEP - errors)
         return series
 
     def week_blip(self, spec: Spec, ind: Indicator, week: Week, series: Series, at: int) -> Blip | None:
@@ -350,7 +349,7 @@ class Ratio(Kind):
         by = label_combinations(spec, ind.metric, ind.by)[0]
         targets = week.targets(spec, ind.metric, week.blipped)
         for target in targets:
-            error_labels, ok_labels = self._week_labels(spec, ind, target, by)
+            error_labels, ok_labels = self._week_labels(spec, ind, {**target, **by})
             bump(series[series_key(ind.metric, error_labels)], at, [extra] * n)
             bump(series[series_key(ind.metric, ok_labels)], at, [-extra] * n)
         w = ind.window // week.step
