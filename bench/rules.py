@@ -15,13 +15,17 @@ are recorded for every round, and their medians printed.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import re
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +92,8 @@ def run_rules_bench(options: Options) -> int:
     bench_started = time.monotonic()
     for size in options.sizes:
         started = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix="billing-bench-rules-") as tmp:
-            results.append((size, _run_size(spec, rule_file, options, size, Path(tmp))))
+        with _scratch_directory() as tmp:
+            results.append((size, _run_size(spec, rule_file, options, size, tmp)))
         print(f"({size} series: {time.monotonic() - started:.0f} s in all; load average now {load_average()})\n")
     largest_size, largest = results[-1]
     verdict = "met" if largest <= GOAL_PERCENT_AT_LARGEST else "NOT met"
@@ -97,6 +101,27 @@ def run_rules_bench(options: Options) -> int:
           f"{largest:.2f}%, {verdict}")
     print(f"the bench took {time.monotonic() - bench_started:.0f} s")
     return 0
+
+
+@contextlib.contextmanager
+def _scratch_directory() -> Iterator[Path]:
+    """A temp dir removed on every exit path. Removal is retried: a Prometheus that was just
+    reaped can leave its data dir changing under rmtree for a moment (ENOTEMPTY), and a CI run
+    once found the dir left behind after SIGTERM; the path is named if it still cannot go."""
+    path = Path(tempfile.mkdtemp(prefix="billing-bench-rules-"))
+    try:
+        yield path
+    finally:
+        for attempt in range(20):
+            try:
+                shutil.rmtree(path)
+                break
+            except FileNotFoundError:
+                break
+            except OSError as exc:
+                if attempt == 19:
+                    print(f"could not remove {path}: {exc}", file=sys.stderr)
+                time.sleep(0.25)
 
 
 def _run_size(spec: dict[str, Any], rule_file: RuleFile, options: Options, size: int, root: Path) -> float:

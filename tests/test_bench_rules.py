@@ -121,7 +121,7 @@ def test_interrupted_command_leaves_no_prometheus_behind(tmp_path: Path, signum:
             break
     assert _prometheus_pids(tmp_path), "prometheus should be running now"
     process.send_signal(signum)  # to the benchmark alone, not its process group
-    process.communicate(timeout=60)
+    out, _ = process.communicate(timeout=60)
     deadline = time.monotonic() + 30
     while _prometheus_pids(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -130,4 +130,4 @@ def test_interrupted_command_leaves_no_prometheus_behind(tmp_path: Path, signum:
         os.kill(pid, signal.SIGKILL)
     assert leftovers == []
     if signum != signal.SIGKILL:  # a killed process cannot clean up its temp dir
-        assert list(tmp_path.iterdir()) == []
+        assert list(tmp_path.iterdir()) == [], out
