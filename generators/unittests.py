@@ -15,7 +15,7 @@ from typing import Any
 from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
 from generators.kinds import kind_of
-from generators.kinds.base import ExtraCase, Series
+from generators.kinds.base import STALE, ExtraCase, Phases, Series, at_cluster, gauge_hold
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -221,12 +221,78 @@ def quiet_check(alert: Alert, first: int, last: int, step: int, pending_ok: bool
     }
 
 
+def _in_cluster(spec: Spec, series: Series, cluster: str, extra: dict[str, str]) -> Series:
+    """The fixture's series moved to `cluster` (its aggregation labels), with `extra` labels."""
+    moved = at_cluster(spec, cluster)
+    out: Series = {}
+    for key, values in series.items():
+        labels = {**dict(key), **extra}
+        labels.update({k: v for k, v in moved.items() if k in labels})
+        out[tuple(sorted(labels.items(), key=lambda kv: (kv[0] != "__name__", kv[0])))] = list(values)
+    return out
+
+
+def gauge_fault_case(spec: Spec, alert: Alert) -> ExtraCase | None:
+    """For kinds that read gauges at an instant: cluster-b breaches (on its hot replica, beside
+    a healthy twin where the alert takes the worst replica) with one failed scrape, staleness
+    markers on every series of the breaching target, while pending and one while firing;
+    cluster-a stays healthy. The alert fires for cluster-b at the oracle's time, keeps firing
+    at the failed scrape (an instant read would blank the value: `for` would restart, a firing
+    alert resolve and page again), and cluster-a is never pending. Samples and evaluations are
+    the file's step apart; the case needs the gap it leaves (two steps between real samples)
+    within the hold, so a scrape interval under half the step (a spec at 10 s) has no case."""
+    kind = kind_of(alert)
+    ind = alert.indicator
+    step = kind.fixture_step(ind)
+    if not kind.reads_gauges or not spec.settings.aggregation_labels or 2 * step > gauge_hold(spec):
+        return None
+    fx = build_fixture(spec, alert)
+    states = simulate(alert, fx)
+    a, b = fx.breach_start, fx.recovery_start
+    pending = [i for i in range(a, b) if states[i] == "pending"]
+    firing = next((i for i in range(a, b) if states[i] == "firing"), None)
+    if firing is None or firing + 3 >= b:
+        return None
+    gaps = [firing + 2]
+    if len(pending) >= 3:
+        gaps.insert(0, pending[len(pending) // 2])
+    twin = kind.worst_replica(alert) and "instance" not in kind.kept_labels(spec, ind) and all(
+        "instance" not in dict(key) for key in fx.series)
+    hot = _in_cluster(spec, fx.series, "cluster-b", {"instance": "replica-0"} if twin else {})
+    for values in hot.values():
+        for gap in gaps:
+            values[gap] = STALE
+    healthy, _ = kind.fixture(spec, alert, Phases(fx.end, 0, 0, step))
+    series: Series = {**_in_cluster(spec, healthy, "cluster-a", {}), **hot}
+    if twin:
+        series.update(_in_cluster(spec, healthy, "cluster-b", {"instance": "replica-1"}))
+    moved = at_cluster(spec, "cluster-b")
+    labels_b = {k: moved.get(k, v) for k, v in fx.alert_labels.items()}
+    labels_a = {k: v for k, v in fx.alert_labels.items() if k in moved}
+    checks: list[tuple[int, Any, float]] = [(a - 1, None, 0.0)]
+    if firing - 1 > a:
+        checks.append((firing - 1, None, 0.0))
+    for i in (firing, gaps[-1]):
+        value = fx.value_at(i)
+        assert value is not None
+        checks.append((i, labels_b, value))
+    where = "its hot replica, beside a healthy twin," if twin else "its target"
+    while_pending = " while pending and one" if len(gaps) == 2 else ""
+    return ExtraCase(
+        f"{alert.name}: cluster-b breaches on {where} with one failed scrape (staleness markers){while_pending} "
+        f"while firing, cluster-a healthy -> fires for cluster-b on time and keeps firing through the failed "
+        f"scrape (the gauge's last sample holds {format_duration(gauge_hold(spec))}); cluster-a never pending",
+        series, step, tuple(checks), quiet_throughout=True, quiet_where=(labels_a,))
+
+
 def render_unit_tests(spec: Spec) -> dict[str, str]:
     files = {}
     for alert in spec.alerts:
         kind = kind_of(alert)
         tests = [render_alert_test(spec, alert)]
         tests += [render_extra_case(spec, alert, case) for case in kind.extra_cases(spec, alert)]
+        if gauge_case := gauge_fault_case(spec, alert):
+            tests.append(render_extra_case(spec, alert, gauge_case))
         doc = {
             "rule_files": [f"../{RULES_FILE}"],
             "evaluation_interval": format_duration(kind.fixture_step(alert.indicator)),

@@ -339,7 +339,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoice_run_in_progress:running_seconds",
-            "expr": "max by (cluster) ((time() - billing_invoice_run_started_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * billing_invoice_run_in_progress{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster) ((time() - last_over_time(billing_invoice_run_started_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m])) * last_over_time(billing_invoice_run_in_progress{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
           {
             "alert": c.alertPrefix + "InvoiceRunTooSlow",
@@ -364,7 +364,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoices_pending:overdue",
-            "expr": "max by (cluster) (billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n* on (cluster)\nmax by (cluster) (time() >= bool billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster) (last_over_time(billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))\n* on (cluster)\nmax by (cluster) (time() >= bool last_over_time(billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
           {
             "alert": c.alertPrefix + "InvoicesMissingAfterDeadline",
@@ -501,7 +501,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_pool:billing_db_pool_connections_in_use:ratio_max_by_instance",
-            "expr": "max by (cluster, pool) (\nsum by (cluster, pool, instance) (billing_db_pool_connections_in_use{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n/\nsum by (cluster, pool, instance) (billing_db_pool_connections_max{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})\n)",
+            "expr": "max by (cluster, pool) (\nsum by (cluster, pool, instance) (last_over_time(billing_db_pool_connections_in_use{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))\n/\nsum by (cluster, pool, instance) (last_over_time(billing_db_pool_connections_max{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))\n)",
           },
           {
             "alert": c.alertPrefix + "DatabasePoolUsageHigh",
@@ -597,7 +597,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_dimension_DBInstanceIdentifier:aws_rds_cpuutilization_average:max",
-            "expr": "max by (cluster, dimension_DBInstanceIdentifier) (aws_rds_cpuutilization_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"})",
+            "expr": "max by (cluster, dimension_DBInstanceIdentifier) (last_over_time(aws_rds_cpuutilization_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"}[2m]))",
           },
           {
             "alert": c.alertPrefix + "RDSCPUHigh",
@@ -1800,7 +1800,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoices_pending:max",
-            "expr": "max by (cluster) (billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster) (last_over_time(billing_invoices_pending{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
         ],
       },
@@ -1810,7 +1810,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoice_cycle_deadline_timestamp_seconds:max",
-            "expr": "max by (cluster) (billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster) (last_over_time(billing_invoice_cycle_deadline_timestamp_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
         ],
       },
@@ -1820,7 +1820,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster:billing_invoice_run_last_duration_seconds:max",
-            "expr": "max by (cluster) (billing_invoice_run_last_duration_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster) (last_over_time(billing_invoice_run_last_duration_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
         ],
       },
@@ -1850,7 +1850,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_dimension_DBInstanceIdentifier:aws_rds_freeable_memory_average:min",
-            "expr": "min by (cluster, dimension_DBInstanceIdentifier) (aws_rds_freeable_memory_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"})",
+            "expr": "min by (cluster, dimension_DBInstanceIdentifier) (last_over_time(aws_rds_freeable_memory_average{job=\"" + lib.promqlString(c.selectors["cloudwatch"]["job"]) + "\"}[2m]))",
           },
         ],
       },
@@ -1860,7 +1860,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_queue:billing_queue_depth:max",
-            "expr": "max by (cluster, queue) (billing_queue_depth{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster, queue) (last_over_time(billing_queue_depth{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
         ],
       },
@@ -1870,7 +1870,7 @@ local lib = import 'lib/format.libsonnet';
         "rules": [
           {
             "record": "cluster_queue:billing_queue_oldest_message_age_seconds:max",
-            "expr": "max by (cluster, queue) (billing_queue_oldest_message_age_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"})",
+            "expr": "max by (cluster, queue) (last_over_time(billing_queue_oldest_message_age_seconds{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[2m]))",
           },
         ],
       },

@@ -116,6 +116,13 @@ MUTATIONS = (
         r"\g<1>5m",
         ("BillingAPIErrorRateHigh",),
     ),
+    Mutation(
+        "gauge kinds: gauges read at an instant (a failed scrape blanks the value, `for` restarts)",
+        r"last_over_time\((\w+\{[^}]*\})\[\w+\]\)",
+        r"\1",
+        ("BillingDatabasePoolUsageHigh", "BillingInvoiceRunTooSlow", "BillingInvoicesMissingAfterDeadline",
+         "BillingRDSCPUHigh"),
+    ),
 )
 
 

@@ -25,7 +25,7 @@ from generators.durations import format_duration
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Matcher, Metric, Op, Spec, Threshold, Unit
-from generators.promql import quote, series_selector
+from generators.promql import quote, selector, series_selector
 from generators.templating import Part, Text, Value
 
 Series = dict[tuple[tuple[str, str], ...], list[float | None]]
@@ -351,6 +351,14 @@ class Kind(ABC):
         return ()
 
     absence_watch: ClassVar[bool] = False  # the kind's alerts watch scrape jobs vanishing
+    # the kind reads gauges at an instant (through `held_gauge`): a failed scrape would blank
+    # the value for one evaluation, which resets `for` and resolves a firing alert
+    reads_gauges: ClassVar[bool] = False
+
+    def worst_replica(self, alert: Alert) -> bool:
+        """Whether the alert's value is the worst replica's (a healthy twin beside a breaching
+        replica changes nothing), so the generated gauge fault case may add such a twin."""
+        return False
 
     # -- runbook -----------------------------------------------------------------------------
     def detection(self, spec: Spec, alert: Alert) -> str:
@@ -366,7 +374,9 @@ class Kind(ABC):
                      f"for {format_duration(alert.for_seconds)}")
         vanish = (f"its input series vanishing: with no {', '.join(alert.indicator.metrics())} series the "
                   "alert cannot fire (ScrapeTargetsMissing sees a whole job vanish, not one series)")
-        return tuple(x for x in (short, vanish) if x)
+        gaps = (f"failed scrapes for up to {format_duration(gauge_hold(spec))}: the gauge's last sample stands in "
+                "(a series gone for longer reads as gone)") if self.reads_gauges else ""
+        return tuple(x for x in (short, gaps, vanish) if x)
 
     # -- generated tests -------------------------------------------------------------------
     def fixture_step(self, ind: Indicator) -> int:
@@ -548,6 +558,22 @@ def near_candidates(t: Threshold, candidates: list[float]) -> tuple[float, float
         raise InfeasibleThreshold(f"every possible value is {t.op} {t.value:g}, so the alert would always fire")
     distance = lambda c: abs(c - t.value)  # noqa: E731
     return min(healthy, key=distance), min(breach, key=distance)
+
+
+GAUGE_HOLD_SCRAPES = 4
+
+
+def gauge_hold(spec: Spec) -> int:
+    """Seconds a gauge's last sample stands in for failed scrapes: four scrape intervals (the
+    shortest range the rules use anywhere), so up to three failed scrapes in a row do not
+    blank the value; a series that is really gone reads as gone this much later."""
+    return GAUGE_HOLD_SCRAPES * spec.settings.scrape_interval
+
+
+def held_gauge(spec: Spec, metric: str) -> str:
+    """`last_over_time(metric{selector}[hold])`: the gauge's latest sample, across a failed
+    scrape's staleness marker (range selectors skip markers; an instant selector does not)."""
+    return f"last_over_time({selector(spec, metric)}[{format_duration(gauge_hold(spec))}])"
 
 
 def base_labels(spec: Spec, ind: Indicator, metric: str) -> dict[str, str]:

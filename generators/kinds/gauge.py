@@ -14,6 +14,7 @@ from generators.kinds.base import (
     ValueAt,
     Week,
     base_labels,
+    held_gauge,
     label_combinations,
     series_key,
     spike_blip,
@@ -21,7 +22,7 @@ from generators.kinds.base import (
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Metric, Spec
-from generators.promql import agg, selector
+from generators.promql import agg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +41,7 @@ class Gauge(Kind):
     optional = ("aggregation",)
     metric_types: ClassVar[dict[str, str]] = {"metric": "gauge"}
     unit = None  # declared by the spec
+    reads_gauges = True
     triage = (
         "Open the panel and find which series (see its labels) moved, and since when.",
         "Correlate with deploys, traffic and invoice runs on the dashboards.",
@@ -59,8 +61,13 @@ class Gauge(Kind):
 
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, GaugeIndicator)
-        expr = agg(ind.aggregation, self.kept_labels(spec, ind), selector(spec, ind.metric))
+        expr = agg(ind.aggregation, self.kept_labels(spec, ind), held_gauge(spec, ind.metric))
         return [Recording(self.series_name(spec, ind), expr)]
+
+    def worst_replica(self, alert: Alert) -> bool:
+        ind = alert.indicator
+        assert isinstance(ind, GaugeIndicator)
+        return (ind.aggregation, alert.threshold.op) in {("max", ">"), ("max", ">="), ("min", "<"), ("min", "<=")}
 
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator

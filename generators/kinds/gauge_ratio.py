@@ -22,6 +22,7 @@ from generators.kinds.base import (
     Week,
     at_cluster,
     base_labels,
+    held_gauge,
     label_combinations,
     series_key,
     spike_blip,
@@ -29,7 +30,7 @@ from generators.kinds.base import (
 from generators.loader.checker import Checker
 from generators.loader.source import LineMap
 from generators.model import Alert, Indicator, Metric, Spec
-from generators.promql import agg, selector
+from generators.promql import agg
 
 _LABEL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REPLICAS = ("replica-0", "replica-1")
@@ -52,6 +53,7 @@ class GaugeRatio(Kind):
     optional = ("worst_of",)
     metric_types: ClassVar[dict[str, str]] = {"numerator": "gauge", "denominator": "gauge"}
     unit = "ratio"
+    reads_gauges = True
     triage = (
         "Check which series is saturated and whether traffic or slow work holds the resource.",
         "Look at latency on the Performance dashboard; long transactions keep "
@@ -83,8 +85,8 @@ class GaugeRatio(Kind):
         assert isinstance(ind, GaugeRatioIndicator)
         labels = self.kept_labels(spec, ind)
         per = (*labels, ind.worst_of) if ind.worst_of else labels
-        num = agg("sum", per, selector(spec, ind.numerator))
-        den = agg("sum", per, selector(spec, ind.denominator))
+        num = agg("sum", per, held_gauge(spec, ind.numerator))
+        den = agg("sum", per, held_gauge(spec, ind.denominator))
         expr = f"{num}\n/\n{den}"
         if ind.worst_of:
             expr = agg("max", labels, f"\n{expr}\n")

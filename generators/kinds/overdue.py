@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from generators.kinds.base import Kind, Phases, Recording, Series, ValueAt, Week, base_labels, series_key
+from generators.kinds.base import (
+    Kind,
+    Phases,
+    Recording,
+    Series,
+    ValueAt,
+    Week,
+    base_labels,
+    held_gauge,
+    series_key,
+)
 from generators.model import Alert, Indicator, Spec
-from generators.promql import agg, on, selector
+from generators.promql import agg, on
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +36,7 @@ class Overdue(Kind):
     metric_types: ClassVar[dict[str, str]] = {"pending": "gauge", "deadline": "gauge"}
     unit = "count"
     ops = (">", ">=")
+    reads_gauges = True
     triage = (
         "Check whether the job that produces the items is running and how many remain.",
         "Check the failure alerts of the same job for items that failed.",
@@ -39,9 +50,12 @@ class Overdue(Kind):
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, OverdueIndicator)
         labels = self.kept_labels(spec, ind)
-        pending = agg("max", labels, selector(spec, ind.pending))
-        past = agg("max", labels, f"time() >= bool {selector(spec, ind.deadline)}")
+        pending = agg("max", labels, held_gauge(spec, ind.pending))
+        past = agg("max", labels, f"time() >= bool {held_gauge(spec, ind.deadline)}")
         return [Recording(self.series_name(spec, ind), f"{pending}\n* {on(labels)}\n{past}")]
+
+    def worst_replica(self, alert: Alert) -> bool:
+        return True  # any replica's past deadline and the most items pending
 
     def fixture(self, spec: Spec, alert: Alert, phases: Phases) -> tuple[Series, ValueAt]:
         ind = alert.indicator

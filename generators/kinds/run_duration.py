@@ -18,10 +18,11 @@ from generators.kinds.base import (
     ValueAt,
     Week,
     base_labels,
+    held_gauge,
     series_key,
 )
 from generators.model import Alert, Indicator, Spec
-from generators.promql import agg, selector
+from generators.promql import agg
 
 MAX_RUN_SECONDS = 7 * 86400
 
@@ -42,6 +43,7 @@ class RunDuration(Kind):
     metric_types: ClassVar[dict[str, str]] = {"in_progress": "gauge", "started": "gauge"}
     unit = "seconds"
     ops = (">", ">=")
+    reads_gauges = True
     triage = (
         "Check the run's progress in its logs: is it stuck or just slow?",
         "Check database latency and pool usage; batch runs are usually database-bound.",
@@ -59,8 +61,11 @@ class RunDuration(Kind):
 
     def recordings(self, spec: Spec, ind: Indicator) -> list[Recording]:
         assert isinstance(ind, RunDurationIndicator)
-        elapsed = f"(time() - {selector(spec, ind.started)}) * {selector(spec, ind.in_progress)}"
+        elapsed = f"(time() - {held_gauge(spec, ind.started)}) * {held_gauge(spec, ind.in_progress)}"
         return [Recording(self.series_name(spec, ind), agg("max", self.kept_labels(spec, ind), elapsed))]
+
+    def worst_replica(self, alert: Alert) -> bool:
+        return True  # the longest run in progress, whichever replica runs it
 
     def fixture_step(self, ind: Indicator) -> int:
         return 60
