@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generators.durations import format_duration
-from generators.kinds import kind_of
+from generators.inhibition import inhibitions
 from generators.model import Receiver, Spec
 from generators.routing import team_receivers
 from generators.slo.routing import slo_inhibit_rules, slo_routes_needed
@@ -72,35 +72,15 @@ def render_routes(spec: Spec) -> list[dict[str, Any]]:
 
 def render_inhibit_rules(spec: Spec) -> list[dict[str, Any]]:
     rules = []
-    equal = list(spec.settings.aggregation_labels)
-    for alert in spec.alerts:
-        if alert.inhibits:
-            rules.append({
-                "source_matchers": [_matcher("alertname", alert.name)],
-                "target_matchers": [_alternatives(list(alert.inhibits))],
-                "equal": equal,
-            })
-    # an alert that already pages "this job has no targets in this cluster" silences the
-    # absence watch's alert for the same (cluster, job): one incident, one page
-    watches = [a.name for a in spec.alerts if kind_of(a).absence_watch]
-    for alert in spec.alerts:
-        labels = kind_of(alert).inhibits_absence_watch(spec, alert)
-        if labels and watches:
-            rules.append({
-                "source_matchers": [_alternatives([alert.name])],
-                "target_matchers": [_alternatives(watches)],
-                "equal": list(labels),
-            })
-    for ind in spec.indicators.values():
-        alerts = spec.alerts_of(ind)
-        critical = [a.name for a in alerts if a.severity == "critical"]
-        lesser = [a.name for a in alerts if a.severity != "critical"]
-        if critical and lesser:
-            rules.append({
-                "source_matchers": [_alternatives(critical)],
-                "target_matchers": [_alternatives(lesser)],
-                "equal": list(kind_of(ind).kept_labels(spec, ind)),
-            })
+    for rule in inhibitions(spec):
+        # one source is written as an exact matcher (the alert's own list), several as alternatives
+        source = (_matcher("alertname", rule.sources[0]) if rule.origin == "inhibits"
+                  else _alternatives(list(rule.sources)))
+        rules.append({
+            "source_matchers": [source],
+            "target_matchers": [_alternatives(list(rule.targets))],
+            "equal": list(rule.equal),
+        })
     return rules + slo_inhibit_rules(spec)
 
 

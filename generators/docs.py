@@ -17,9 +17,11 @@ from typing import Any
 import jinja2
 
 from generators.durations import format_duration
+from generators.inhibition import condition_record, fired_record, source_hold, tail_pairs, tails_of
 from generators.kinds import kind_of
+from generators.kinds.base import for_text
 from generators.layout import dashboard_url
-from generators.model import Spec
+from generators.model import Alert, Spec
 from generators.rules import description_parts, recordings_of, render_alert
 from generators.templating import format_value, go_template
 
@@ -77,6 +79,34 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+def tail_ignores(spec: Spec, alert: Alert) -> tuple[str, ...]:
+    """The recovery tails the alert drops (generators/inhibition.py), for its runbook."""
+    out = []
+    for pair in tails_of(spec, alert):
+        x, window = pair.source.name, format_duration(pair.lookback)
+        out.append(f"the recovery tail of {x} (which inhibits it): for {window} after {x} fired and its "
+                   f"condition cleared in the same {', '.join(pair.equal)}, the alert is dropped, because its "
+                   f"window still holds {x}'s outage and, no longer inhibited, it would page once the incident "
+                   f"is over (reads `{fired_record(spec, pair.source)}` and `{condition_record(spec, pair.source)}`; "
+                   f"breaches of {x}'s condition too short to fire {x} drop nothing, so a flapping outage still "
+                   "pages here)")
+    return tuple(out)
+
+
+def tail_detection(spec: Spec, alert: Alert) -> str:
+    out = ""
+    for pair in tails_of(spec, alert):
+        x, window = pair.source.name, format_duration(pair.lookback)
+        out += (f" Right after {x} fired and recovers: a {alert.name} that is really still broken pages at "
+                f"the earliest {window} after {x}'s condition cleared, plus {for_text(alert)}, not at once.")
+    if hold := source_hold(spec, alert):
+        inhibited = sorted({p.target.name for p in tail_pairs(spec) if p.source is alert})
+        out += (f" It resolves {format_duration(hold)} (`keep_firing_for`) after its condition clears: "
+                f"{', '.join(inhibited)} drop their recovery tail by then, so none of them is notified in "
+                "between (their rule groups are evaluated at other instants).")
+    return out
+
+
 def render_alert_docs(spec: Spec) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), bytecode_cache=_CompiledTemplates(),
                              **_OPTIONS)
@@ -94,7 +124,7 @@ def render_alert_docs(spec: Spec) -> str:
             "recordings": recordings_of(spec, alert.indicator),
             "dashboard_url": dashboard_url(spec, alert),
             "steps": alert.first_steps or kind.triage,
-            "detection": kind.detection(spec, alert),
-            "ignores": kind.ignores(spec, alert),
+            "detection": kind.detection(spec, alert) + tail_detection(spec, alert),
+            "ignores": kind.ignores(spec, alert) + tail_ignores(spec, alert),
         })
     return env.get_template("alerts.md.j2").render(spec=spec, alerts=alerts)

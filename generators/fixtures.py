@@ -31,10 +31,12 @@ class Fixture:
     alert_labels: dict[str, str] = field(default_factory=dict)
 
 
-def build_fixture(spec: Spec, alert: Alert) -> Fixture:
+def build_fixture(spec: Spec, alert: Alert, step: int | None = None) -> Fixture:
+    """`step` overrides the kind's sample spacing (the recovery-tail cases sample at the
+    rules' evaluation interval)."""
     kind = kind_of(alert)
     ind = alert.indicator
-    step = kind.fixture_step(ind)
+    step = step or kind.fixture_step(ind)
     settle = kind.settle_steps(alert, step)
     hold = math.ceil(alert.for_seconds / step)
     history = kind.history_steps(alert, step)

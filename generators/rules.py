@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from generators.durations import format_duration
+from generators.inhibition import condition_record, fired_expr, fired_record, source_hold, tail_sources, tails_of
 from generators.kinds import kind_of
 from generators.kinds.base import Recording
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Indicator, Spec
+from generators.promql import on
 from generators.templating import Label, Part, Text, format_value, go_template
 
 RULES_FILE = "billing.rules.yml"
@@ -54,6 +56,7 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
     prefix = spec.settings.alert_prefix.lower()
     groups = []
     recorded: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    sources = tail_sources(spec)
     for ind in spec.indicators.values():
         rules: list[dict[str, Any]] = []
         for rec in recordings_of(spec, ind):
@@ -64,16 +67,40 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
             if rec.labels:
                 rule["labels"] = dict(rec.labels)
             rules.append(rule)
+        # a tail source's condition, for the targets' recovery-tail clause (inhibition.py)
+        for source in spec.alerts_of(ind):
+            if source in sources:
+                rules.append({"record": condition_record(spec, source),
+                              "expr": kind_of(source).alert_expr(spec, source)})
+                rules.append({"record": fired_record(spec, source), "expr": fired_expr(spec, source)})
         rules += [render_alert(spec, a) for a in spec.alerts_of(ind)]
         if rules:
             groups.append({"name": f"{prefix}.{ind.key}", "interval": interval, "rules": rules})
     return {"groups": groups}
 
 
+def alert_expr(spec: Spec, alert: Alert) -> str:
+    """The kind's expression, minus the recovery tail of each alert that inhibits this one:
+    `unless on(equal) (X fired within the lookback, and does not breach now)` (inhibition.py)."""
+    expr = kind_of(alert).alert_expr(spec, alert)
+    tails = tails_of(spec, alert)
+    if not tails:
+        return expr
+    parts = [f"(\n{expr}\n)"]
+    for pair in tails:
+        fired, record = fired_record(spec, pair.source), condition_record(spec, pair.source)
+        kept = on(pair.equal)
+        parts.append(f"unless {kept}\n(max_over_time({fired}[{format_duration(pair.lookback)}]) "
+                     f"unless {kept} {record})")
+    return "\n".join(parts)
+
+
 def render_alert(spec: Spec, alert: Alert) -> dict[str, Any]:
-    rule: dict[str, Any] = {"alert": alert.name, "expr": kind_of(alert).alert_expr(spec, alert)}
+    rule: dict[str, Any] = {"alert": alert.name, "expr": alert_expr(spec, alert)}
     if alert.for_seconds:
         rule["for"] = format_duration(alert.for_seconds)
+    if hold := source_hold(spec, alert):
+        rule["keep_firing_for"] = format_duration(hold)
     rule["labels"] = {"severity": alert.severity, "team": alert.team}
     rule["annotations"] = {
         "summary": alert.summary,

@@ -14,6 +14,7 @@ from typing import Any
 
 from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
+from generators.inhibition import condition_record, source_hold, tails_of
 from generators.kinds import kind_of
 from generators.kinds.base import STALE, ExtraCase, Phases, Series, at_cluster, gauge_hold
 from generators.layout import dashboard_url, runbook_url
@@ -36,25 +37,35 @@ class AlertTimeline:
     recovery_check: int
 
 
-def simulate(alert: Alert, fx: Fixture) -> list[str]:
+def simulate(alert: Alert, fx: Fixture, hold: int = 0) -> list[str]:
     """Alert state ('inactive', 'pending', 'firing') at every evaluation, as Prometheus
-    computes it: active while the expression holds, firing once active for `for`."""
-    states, active_since = [], None
+    computes it: active while the expression holds, firing once active for `for`; a firing
+    alert stays firing while its expression has been gone for less than `hold`
+    (keep_firing_for)."""
+    states: list[str] = []
+    active_since: int | None = None
+    missing_since: int | None = None
     for i in range(fx.end):
         value = fx.value_at(i)
         active = value is not None and alert.threshold.breached_by(value)
         if not active:
-            active_since = None
+            if states and states[-1] == "firing" and hold:
+                missing_since = i if missing_since is None else missing_since
+                if (i - missing_since) * fx.step < hold:
+                    states.append("firing")
+                    continue
+            active_since = missing_since = None
             states.append("inactive")
             continue
+        missing_since = None
         active_since = i if active_since is None else active_since
         held = (i - active_since) * fx.step
         states.append("firing" if held >= alert.for_seconds else "pending")
     return states
 
 
-def plan_timeline(alert: Alert, fx: Fixture) -> AlertTimeline:
-    states = simulate(alert, fx)
+def plan_timeline(alert: Alert, fx: Fixture, hold: int = 0) -> AlertTimeline:
+    states = simulate(alert, fx, hold)
     a, b = fx.breach_start, fx.recovery_start
     healthy = a - 1
     if states[healthy] != "inactive":
@@ -142,7 +153,7 @@ def _at(index: int, step: int) -> str:
 
 def render_alert_test(spec: Spec, alert: Alert) -> dict[str, Any]:
     fx = build_fixture(spec, alert)
-    timeline = plan_timeline(alert, fx)
+    timeline = plan_timeline(alert, fx, source_hold(spec, alert))
     step = fx.step
     unit = kind_of(alert).alert_unit(alert)
     t = alert.threshold
@@ -285,6 +296,128 @@ def gauge_fault_case(spec: Spec, alert: Alert) -> ExtraCase | None:
         series, step, tuple(checks), quiet_throughout=True, quiet_where=(labels_a,))
 
 
+def _alerts_sample(alert: Alert, labels: dict[str, str]) -> dict[str, Any]:
+    """The ALERTS sample of `alert` firing with `labels`."""
+    full = {"alertname": alert.name, "alertstate": "firing", **labels, "severity": alert.severity,
+            "team": alert.team}
+    return {"labels": "ALERTS{" + ", ".join(f"{k}={quote(v)}" for k, v in full.items()) + "}", "value": 1}
+
+
+def _over(primary: Series, secondary: Series) -> Series:
+    """`primary`'s series, plus those of `secondary` whose metric `primary` does not lay out
+    (the fixture that drives a metric owns all of its series: two fixtures' `up` series of
+    different instances would average into a value neither planned)."""
+    names = {dict(key)["__name__"] for key in primary}
+    return {**{k: v for k, v in secondary.items() if dict(k)["__name__"] not in names}, **primary}
+
+
+def render_tail_tests(spec: Spec, target: Alert) -> list[dict[str, Any]]:
+    """Per source X whose recovery tail the target Y ignores (generators/inhibition.py), two
+    cases on Y's own fixture with X's series beside it, sampled and evaluated at the rules'
+    evaluation interval (X's fired record counts X's evaluations, so promtool must
+    evaluate as often as Prometheus does; these cases get a file of their own):
+
+    1. X and Y breach together, long enough for X to fire, and recover together: Y fires
+       during the outage (so Alertmanager has something to inhibit, and Prometheus shows
+       it), X keeps firing one hold after its condition clears, and Y is quiet (neither
+       pending nor firing) from then on, through the rest of its window, where it used to
+       fire un-inhibited;
+    2. X's series stay healthy (its condition never holds): Y breaches and fires exactly
+       as in its own test, the clause costs nothing without an incident of X (not when X
+       reads Y's own metric: Y's own test is that case).
+
+    Skipped when Y needs weeks of baseline history (the drop alerts: their own test
+    already costs most of a promtool minute), when a window of Y is not a whole number of
+    evaluation intervals, or X's fixture cannot be laid out on Y's step and phases (X with
+    a baseline, a window that does not fit, a breach phase shorter than X's `for`)."""
+    tests: list[dict[str, Any]] = []
+    y_kind = kind_of(target)
+    step = spec.settings.evaluation_interval
+    if (not tails_of(spec, target) or any(w % step for w in y_kind.windows(target.indicator).values())
+            or target.window % step or y_kind.history_steps(target, step)):
+        return tests
+    fx = build_fixture(spec, target, step)
+    timeline = plan_timeline(target, fx, source_hold(spec, target))
+    a, b, end = fx.breach_start, fx.recovery_start, fx.end
+    for pair in tails_of(spec, target):
+        source = pair.source
+        x_kind = kind_of(source)
+        if (any(w % step for w in x_kind.windows(source.indicator).values()) or source.window % step
+                or x_kind.history_steps(source, step)):
+            continue
+        record = condition_record(spec, source)
+        outage, x_breach = x_kind.fixture(spec, source, Phases(a, b - a, end - b, step))
+        # X's condition: breaching through Y's breach phase, clear from its end (an X whose
+        # window needs longer phases than Y's cannot be laid out beside Y: no case)
+        if any(v is None or not source.threshold.breached_by(v) for v in map(x_breach, range(a + 1, b))) or any(
+                v is not None and source.threshold.breached_by(v) for v in map(x_breach, range(b, end))):
+            continue
+        if a + 1 + -(-source.for_seconds // step) > b - 1:  # X must fire (its `for` met) before it clears
+            continue
+        healthy, _ = x_kind.fixture(spec, source, Phases(end, 0, 0, step))
+        hold = source_hold(spec, source)
+        held_until = b + -(-hold // step) - 1  # last evaluation X still fires through its hold (>= b)
+        x_labels = build_fixture(spec, source).alert_labels
+        # promtool evaluates the groups of one instant in no fixed order: Y may read X's
+        # condition of the previous evaluation, so Y is dropped at b or at b + 1
+        quiet_from = b + 1
+        # the clause holds while its window still holds X's last breaching sample (b - 1);
+        # after that Y is judged on its own inputs again (X's healthy values may still be a
+        # breach of Y's line: PlatformDown's healthy "one of two targets up" is PlatformTargetDown's
+        # breach, which must then page; found by the fuzzer with a 10s scrape interval)
+        quiet_until = min(end - 1, b - 1 + pair.lookback // step)
+        if quiet_until <= quiet_from:
+            continue
+        window = format_duration(pair.lookback)
+        tail = f"silent in its recovery tail ({window}) after {source.name} clears"
+        if not {dict(k)["__name__"] for k in outage} & set(target.indicator.metrics()):
+            # Y's indicator reads its own series: its oracle says whether, without the clause, it would
+            # still fire after the recovery (a floor such as "no event in 10m" clears at the
+            # first event: nothing to silence, the case then only shows the clause is harmless)
+            states = simulate(target, fx)
+            if not any(state == "firing" for state in states[quiet_from:]):
+                tail = f"quiet after {source.name} clears (this fixture has no recovery tail to silence)"
+        tests.append({
+            "name": (f"{target.name}: {source.name} fires (breaching longer than its `for`) and recovers with it "
+                     "-> fires during the outage "
+                     f"(inhibited in Alertmanager), {tail}"),
+            "interval": format_duration(step),
+            "input_series": render_series(_over(outage, fx.series)),
+            "promql_expr_test": [
+                {"expr": f"absent({record})", "eval_time": _at(b - 1, step), "exp_samples": []},
+                {"expr": f"absent({record})", "eval_time": _at(b, step),
+                 "exp_samples": [{"labels": "{}", "value": 1}]},
+                {"expr": f'ALERTS{{alertname="{target.name}", alertstate="firing"}}',
+                 "eval_time": _at(b - 1, step), "exp_samples": [_alerts_sample(target, fx.alert_labels)]},
+                *([{"expr": f'ALERTS{{alertname="{source.name}", alertstate="firing"}}',
+                    "eval_time": _at(held_until, step), "exp_samples": [_alerts_sample(source, x_labels)]}]
+                  if hold else []),
+                quiet_check(target, quiet_from, quiet_until, step),
+            ],
+        })
+        if set(source.indicator.metrics()) & set(target.indicator.metrics()):
+            # X's condition is computed from Y's own series (the same indicator's warning):
+            # Y's own test above is that case already
+            continue
+        value = fx.value_at(timeline.firing_check)
+        assert value is not None
+        span = format_duration(end * step)
+        tests.append({
+            "name": f"{target.name}: {source.name}'s condition never holds -> fires on its own, as without the clause",
+            "interval": format_duration(step),
+            "input_series": render_series(_over(fx.series, healthy)),
+            "alert_rule_test": [
+                {"eval_time": _at(timeline.healthy_check, step), "alertname": target.name, "exp_alerts": []},
+                {"eval_time": _at(timeline.firing_check, step), "alertname": target.name,
+                 "exp_alerts": [expected_alert(spec, target, fx.alert_labels, value)]},
+            ],
+            "promql_expr_test": [
+                {"expr": f"count_over_time({record}[{span}])", "eval_time": _at(end - 1, step), "exp_samples": []},
+            ],
+        })
+    return tests
+
+
 def render_unit_tests(spec: Spec) -> dict[str, str]:
     files = {}
     for alert in spec.alerts:
@@ -299,4 +432,10 @@ def render_unit_tests(spec: Spec) -> dict[str, str]:
             "tests": tests,
         }
         files[f"alerts/tests/{alert.name}.test.yml"] = dump_yaml(doc)
+        if tails := render_tail_tests(spec, alert):
+            files[f"alerts/tests/{alert.name}.tail.test.yml"] = dump_yaml({
+                "rule_files": [f"../{RULES_FILE}"],
+                "evaluation_interval": format_duration(spec.settings.evaluation_interval),
+                "tests": tails,
+            })
     return files

@@ -24,8 +24,10 @@ class Mutation:
     name: str
     pattern: str  # regex over the rule file
     replacement: str
-    # generated test files (alert names) that must each go red; the smallest file suffices
-    # (promtool evaluates the whole rule file at every step, so each file costs seconds)
+    # test files that must each go red: an alert name (its generated file), `<alert>.tail`
+    # (its recovery-tail cases) or a path under the repository without `.test.yml` (a
+    # hand-written scenario); the smallest file suffices (promtool evaluates the whole rule
+    # file at every step, so each file costs seconds)
     tests: tuple[str, ...]
 
 
@@ -110,9 +112,36 @@ MUTATIONS = (
         "",
         ("BillingIngestionRateDrop",),
     ),
+    # issue 9, the recovery tail: a consequence whose window still holds the outage after its
+    # inhibiting alert resolved is dropped (generators/inhibition.py); without the clause each
+    # of these fires un-inhibited after the recovery and its "silent in its recovery tail" case
+    # goes red (IngestionStopped's fixture has no tail, so it is not listed)
+    Mutation(
+        "inhibition tail: the `unless` of the source having fired recently is stripped (post-recovery pages)",
+        r"\n\s*unless on \([^)]*\)\n\s*\(max_over_time\(\w+:\w+:fired\[\w+\]\) unless on \([^)]*\) "
+        r"\w+:\w+:condition\)",
+        "",
+        ("BillingAPIErrorRateHigh.tail", "BillingHealthCheckFailing.tail", "BillingIngestionSuccessRateLow.tail",
+         "BillingPaymentSuccessRateLow.tail", "BillingPaymentWebhookFailures.tail", "BillingPlatformTargetDown.tail"),
+    ),
+    Mutation(
+        "inhibition tail keyed on the source's bare condition, not on its having fired (the reverted "
+        "clause): a flapping outage, each breach shorter than PlatformDown's `for`, pages nobody",
+        r"max_over_time\((\w+:\w+):fired\[",
+        r"max_over_time(\1:condition[",
+        ("tests/promtool/flapping_outage",),
+    ),
+    Mutation(
+        "inhibition tail: the source resolves the moment its condition clears (no keep_firing_for), "
+        "possibly before the consequence's group drops it",
+        r"\n\s*keep_firing_for: \w+",
+        "",
+        ("BillingHealthCheckFailing.tail",),
+    ),
     Mutation(
         "ratio: `for` back to 5m, shorter than a 2-minute blip keeps the 5m window over the line",
-        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,6}?\s*for: )6m",
+        # up to 12 lines of expression: it carries the recovery-tail clause of PlatformDown
+        r"(alert: BillingAPIErrorRateHigh\n(?:.*\n){1,12}?\s*for: )6m",
         r"\g<1>5m",
         ("BillingAPIErrorRateHigh",),
     ),
@@ -132,22 +161,29 @@ def mutate(rules: str, mutation: Mutation) -> str:
     return mutated
 
 
-def run_copies(tmp_path: Path, rules: str, alerts: tuple[str, ...]) -> dict[str, bool]:
-    """Run the generated tests of `alerts` against `rules` in one promtool call; per alert,
-    whether its file passed."""
-    (tmp_path / "alerts" / "tests").mkdir(parents=True)
+def _test_file(entry: str) -> str:
+    """The repository path of a Mutation.tests entry."""
+    return f"{entry}.test.yml" if "/" in entry else f"alerts/tests/{entry}.test.yml"
+
+
+def run_copies(tmp_path: Path, rules: str, entries: tuple[str, ...]) -> dict[str, bool]:
+    """Run the test files of `entries` (copied to the same place under tmp_path, so their
+    relative rule_files find the copy of the rules) against `rules` in one promtool call;
+    per entry, whether its file passed."""
+    (tmp_path / "alerts").mkdir(parents=True)
     (tmp_path / "alerts" / "billing.rules.yml").write_text(rules)
-    files = []
-    for alert in alerts:
-        copy = tmp_path / "alerts" / "tests" / f"{alert}.test.yml"
-        copy.write_text((ROOT / "alerts" / "tests" / copy.name).read_text())
-        files.append(str(copy))
+    files = {}
+    for entry in entries:
+        copy = tmp_path / _test_file(entry)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text((ROOT / _test_file(entry)).read_text())
+        files[str(copy)] = entry
     result = subprocess.run([require_tool("promtool"), "test", "rules", *files],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     # promtool prints "Unit Testing:  <file>" then SUCCESS or FAILED for each file
     verdicts = re.findall(r"Unit Testing:\s+(\S+)\s+(SUCCESS|FAILED)", result.stdout)
-    passed = {Path(f).name.removesuffix(".test.yml"): v == "SUCCESS" for f, v in verdicts}
-    assert set(passed) == set(alerts), result.stdout
+    passed = {files[f]: v == "SUCCESS" for f, v in verdicts}
+    assert set(passed) == set(entries), result.stdout
     return passed
 
 
@@ -161,6 +197,6 @@ def test_removing_a_guard_turns_a_generated_test_red(tmp_path: Path, mutation: M
 def test_unmutated_copy_passes(tmp_path: Path) -> None:
     """The harness itself: every file the mutations use is green on the real rules (so a
     red mutation run means the mutation, not a broken copy)."""
-    alerts = tuple(sorted({alert for m in MUTATIONS for alert in m.tests}))
-    passed = run_copies(tmp_path, RULES_PATH.read_text(), alerts)
+    entries = tuple(sorted({entry for m in MUTATIONS for entry in m.tests}))
+    passed = run_copies(tmp_path, RULES_PATH.read_text(), entries)
     assert all(passed.values()), passed

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import yaml
 
 from generators.model import Spec
 from tests import rulecheck
@@ -74,3 +76,44 @@ def test_alerts_share_a_group_with_their_recordings(rule_groups: list[dict[str, 
     kinds = ["record" if "record" in r else "alert" for r in group["rules"]]
     assert kinds == sorted(kinds, key=lambda k: k == "alert"), "recordings must come first"
     assert "alert" in kinds
+
+
+# The recovery tail (generators/inhibition.py) reads a new kind of recording, an alert's own
+# condition (`level:AlertName:condition`). The catalogue/window lint above accepts it as any
+# recording; these two say what makes it right: it is exactly its alert's expression, recorded
+# in the alert's group ahead of it (so the targets' `unless` judges what the alert judges), and
+# only an alert that really inhibits the reader in Alertmanager is read (never a pair the
+# Alertmanager config does not have).
+_CONDITION = re.compile(r"\b(\w+):(\w+):condition\b")
+
+
+def test_a_condition_recording_is_its_alert_expression_in_its_group(rule_groups: list[dict[str, Any]]) -> None:
+    found = 0
+    for group in rule_groups:
+        names = [r.get("record") or r.get("alert") for r in group["rules"]]
+        for index, rule in enumerate(group["rules"]):
+            match = _CONDITION.fullmatch(rule.get("record", ""))
+            if not match:
+                continue
+            found += 1
+            alert = match.group(2)
+            assert alert in names[index + 1:], f"{rule['record']}: no alert {alert} after it in {group['name']}"
+            source = group["rules"][names.index(alert)]
+            assert source["expr"] == rule["expr"], f"{rule['record']} differs from {alert}'s expression"
+            assert source.get("keep_firing_for"), f"{alert}: a tail source holds its resolution (keep_firing_for)"
+    assert found, "no condition recording: the recovery-tail clause is gone"
+
+
+def test_only_alerts_that_inhibit_the_reader_are_read_as_conditions(alert_rules: list[dict[str, Any]]) -> None:
+    config = yaml.safe_load((ROOT / "alertmanager" / "alertmanager.yml").read_text())
+
+    def inhibits(source: str, target: str) -> bool:
+        def hit(matchers: list[str], name: str) -> bool:
+            return any(m == f'alertname="{name}"' or (m.startswith('alertname=~"')
+                       and name in m.removeprefix('alertname=~"').removesuffix('"').split("|")) for m in matchers)
+        return any(hit(r["source_matchers"], source) and hit(r["target_matchers"], target)
+                   for r in config["inhibit_rules"])
+
+    pairs = {(m.group(2), rule["alert"]) for rule in alert_rules for m in _CONDITION.finditer(rule["expr"])}
+    assert pairs
+    assert not {p for p in pairs if not inhibits(*p)}, "a tail clause without its inhibit rule"

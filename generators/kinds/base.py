@@ -360,6 +360,14 @@ class Kind(ABC):
         replica changes nothing), so the generated gauge fault case may add such a twin."""
         return False
 
+    def recovery_window(self, alert: Alert) -> int:
+        """Seconds the alert's expression keeps reading data from before now (its longest
+        smoothing window): after a cause recovers, the alert may hold the outage this long
+        (generators/inhibition.py). 0: it judges the present only. Baseline offsets and
+        "seen within a day" lookbacks are memories, not smoothing: they never keep a
+        recovered outage breaching."""
+        return max((*self.windows(alert.indicator).values(), alert.window), default=0)
+
     # -- runbook -----------------------------------------------------------------------------
     def detection(self, spec: Spec, alert: Alert) -> str:
         """How soon a clear breach pages, for the runbook."""
@@ -383,8 +391,9 @@ class Kind(ABC):
         return fixture_step(tuple(self.windows(ind).values()))
 
     def settle_steps(self, alert: Alert, step: int) -> int:
-        """Samples a phase needs before the indicator shows it (the window)."""
-        return max(max(self.windows(alert.indicator).values(), default=0) // step, 1)
+        """Samples a phase needs before the indicator shows it (its longest window: the
+        indicator's or the alert's own averaging window)."""
+        return max(max((*self.windows(alert.indicator).values(), alert.window), default=0) // step, 1)
 
     def history_steps(self, alert: Alert, step: int) -> int:
         """Samples before the healthy phase (baselines)."""

@@ -123,8 +123,11 @@ def test_backtest_equals_what_prometheus_and_alertmanager_did_live(capsys: pytes
         lags += [_lag(e[f], live[f]) for f in ("active_since", "fired_at", "resolved_at")]
         assert None not in lags, (e, live)
     names = {e["labels"]["alertname"] for e in backtested if e["fired_at"]}
-    assert names == {"BillingRDSCPUHigh", "BillingPlatformDown", "BillingPlatformTargetDown",
-                     "BillingHealthCheckFailing", "BillingScrapeTargetsMissing"}
+    # the outage's own pages fired; its consequences (judged over windows) fire only if their
+    # window reaches the line before the platform is back: they no longer fire in the recovery
+    # tail (generators/inhibition.py), so either way is right here, as long as live agreed
+    core = {"BillingRDSCPUHigh", "BillingPlatformDown", "BillingScrapeTargetsMissing"}
+    assert core <= names <= core | {"BillingPlatformTargetDown", "BillingHealthCheckFailing"}, names
     assert any(e["labels"]["alertname"] == "BillingRDSCPUHigh" and e["fired_at"] is None for e in backtested)
     simulated = {r: n for r, n in doc["result"]["notifications"].items() if n}
     assert simulated == dict(delivered)
