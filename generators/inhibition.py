@@ -11,8 +11,9 @@ The fix is rule-side, rendered for every pair (source X inhibits target Y on `eq
 - X's condition (its alert expression, without `for`) is recorded in X's group
   (`condition_record`), a cheap series present while X breaches; after it, whether X has
   FIRED (`fired_record`): the condition recorded at every evaluation of a `for`-long
-  window, `count_over_time(cond[F]) >= F/interval + 1` (ranges are closed at both ends in
-  Prometheus 2.42), which is exactly when X's own `for` is met;
+  window, `count_over_time(cond[F + interval/2]) >= F/interval + 1` (the half interval
+  makes the count the same under Prometheus 2's closed and 3's left-open ranges), which is
+  exactly when X's own `for` is met (up to the evaluation that fires it);
 - Y's expression gets `unless on(equal) (max_over_time(X_fired[lookback]) unless on(equal)
   X_cond)`: "X fired within Y's lookback and does not breach now", the recovery tail only.
   Keyed on X having fired, not on X's bare condition: a flapping outage whose breaches are
@@ -35,8 +36,19 @@ over history where ALERTS of rules never deployed does not exist, while a record
 inlined by generators/backtest/inline.py like any other); suppressing Y for the whole
 incident (Prometheus would no longer show the consequences firing-but-inhibited).
 
-Cost: Y, if really broken on its own right after X's outage, pages after lookback + `for`
-instead of `for`. A missed evaluation of X's group (an overloaded server skips one) leaves
+Known limits (a review attacked the design with promtool, 2026-12-07):
+- the fired record counts X's condition, not X's firing state: an outage that ends in a
+  crash loop (single good scrapes every few evaluations, X kept firing by keep_firing_for)
+  breaks the count, the lookback runs from the last full `for` of the condition, and Y can
+  still fire, un-inhibited, minutes after X resolved. Exact would be reading X's firing
+  state, `ALERTS{alertname="X", alertstate="firing"}`, which the backtest cannot read for
+  rules that are not deployed (it would need a stand-in for ALERTS);
+- a source that fires again within a consequence's lookback keeps the consequence dropped
+  (e.g. PlatformDown for 2m30s every 15m hides a webhook failure of its own with a 16m
+  lookback): the source pages each time, the unrelated fault waits until the source is
+  quiet for a lookback.
+Cost: Y, if really broken on its own right after X's outage, pages after its lookback
+(window + a scrape + an evaluation) plus its `for`, instead of its `for`. A missed evaluation of X's group (an overloaded server skips one) leaves
 a hole in the recorded condition: X still fired, the fired record does not say so, and Y's
 tail pages as it did before this clause (the safe side).
 """
@@ -150,7 +162,11 @@ def fired_expr(spec: Spec, source: Alert) -> str:
     record = condition_record(spec, source)
     if not evaluations:
         return record
-    return f"count_over_time({record}[{format_duration(evaluations * interval)}]) >= {evaluations + 1}"
+    # half an interval past the first evaluation of the window: the same samples whether the
+    # range is closed on the left (Prometheus 2) or open (Prometheus 3), where a range of
+    # exactly `for` would hold one sample fewer and the clause would never act
+    window = evaluations * interval + interval // 2
+    return f"count_over_time({record}[{format_duration(window)}]) >= {evaluations + 1}"
 
 
 def source_hold(spec: Spec, alert: Alert) -> int:

@@ -26,7 +26,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "record": "cluster_job:" + c.alertPrefix + "PlatformDown:fired",
-            "expr": "count_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:condition[2m]) >= 5",
+            "expr": "count_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:condition[2m15s]) >= 5",
           },
           {
             "alert": c.alertPrefix + "PlatformDown",

@@ -68,9 +68,11 @@ def check_spec(spec_dict: dict[str, Any], workdir: Path, run_promtool: bool = Tr
     base_groups = _alert_groups(_BASE["alerts/billing.rules.yml"])
     groups = _alert_groups(rules)
     slo_rules_changed = files.get("alerts/slo.rules.yml") != _BASE.get("alerts/slo.rules.yml")
+    def alert_of(rel: str) -> str:  # Alert.test.yml and its recovery-tail cases, Alert.tail.test.yml
+        return Path(rel).name.removesuffix(".test.yml").removesuffix(".tail")
+
     changed = sorted(rel for rel, content in files.items() if rel.startswith("alerts/tests/") and (
-        _BASE.get(rel) != content or groups.get(Path(rel).name.removesuffix(".test.yml"))
-        != base_groups.get(Path(rel).name.removesuffix(".test.yml"))
+        _BASE.get(rel) != content or groups.get(alert_of(rel)) != base_groups.get(alert_of(rel))
         or (slo_rules_changed and "/BillingSLO" in rel)))
     if not FUZZ:  # the SLO tests run days of steps (~40 s of promtool): rendered here (their plans
         # are checked by the oracle), run by promtool under `make fuzz`
