@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from generators.durations import format_duration
-from generators.inhibition import condition_record, fired_record, source_hold, tail_pairs, tails_of
+from generators.inhibition import condition_record, firing_selector, source_hold, tail_pairs, tails_of
 from generators.kinds import kind_of
 from generators.kinds.base import for_text
 from generators.layout import dashboard_url
@@ -87,9 +87,9 @@ def tail_ignores(spec: Spec, alert: Alert) -> tuple[str, ...]:
         out.append(f"the recovery tail of {x} (which inhibits it): for {window} after {x} fired and its "
                    f"condition cleared in the same {', '.join(pair.equal)}, the alert is dropped, because its "
                    f"window still holds {x}'s outage and, no longer inhibited, it would page once the incident "
-                   f"is over (reads `{fired_record(spec, pair.source)}` and `{condition_record(spec, pair.source)}`; "
-                   f"breaches of {x}'s condition too short to fire {x} drop nothing, so a flapping outage still "
-                   "pages here)")
+                   f"is over (reads {x}'s firing state, `{firing_selector(pair.source)}`, and "
+                   f"`{condition_record(spec, pair.source)}`; breaches of {x}'s condition too short to fire {x} "
+                   "drop nothing, so a flapping outage still pages here)")
     return tuple(out)
 
 

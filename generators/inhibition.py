@@ -9,20 +9,27 @@ is no longer muted and pages minutes after the incident is over.
 The fix is rule-side, rendered for every pair (source X inhibits target Y on `equal`):
 
 - X's condition (its alert expression, without `for`) is recorded in X's group
-  (`condition_record`), a cheap series present while X breaches; after it, whether X has
-  FIRED (`fired_record`): the condition recorded at every evaluation of a `for`-long
-  window, `count_over_time(cond[F + interval/2]) >= F/interval + 1` (the half interval
-  makes the count the same under Prometheus 2's closed and 3's left-open ranges), which is
-  exactly when X's own `for` is met (up to the evaluation that fires it);
-- Y's expression gets `unless on(equal) (max_over_time(X_fired[lookback]) unless on(equal)
-  X_cond)`: "X fired within Y's lookback and does not breach now", the recovery tail only.
-  Keyed on X having fired, not on X's bare condition: a flapping outage whose breaches are
-  each shorter than X's `for` never fires X, and Y, judged over its window, must then page
-  on its own (tests/promtool/flapping_outage.test.yml; a first version keyed on the bare
-  condition silenced exactly that outage and was reverted).
+  (`condition_record`), a cheap series present while X breaches;
+- Y's expression gets `unless on(equal) (max_over_time(ALERTS{alertname="X",
+  alertstate="firing"}[lookback]) unless on(equal) X_cond)`: "X was FIRING within Y's
+  lookback and does not breach now", the recovery tail only. Keyed on X's firing state,
+  which Prometheus writes as ALERTS: not on X's bare condition (a flapping outage whose
+  breaches are each shorter than X's `for` never fires X, and Y, judged over its window,
+  must then page on its own: tests/promtool/flapping_outage.test.yml; a first version keyed
+  on the bare condition silenced exactly that outage and was reverted), and not on a count
+  of X's condition over its `for` (an outage ending in a crash loop, single good scrapes
+  that keep_firing_for bridges, breaks the count while X keeps firing, and Y leaked after
+  X resolved: tests/promtool/recovery_tail_crashloop.test.yml, found by a review).
   While X breaches, Y still fires in Prometheus (firing but inhibited, visible as such);
   once X clears, Y is dropped until its window no longer holds the outage. A Y still broken
   on its own fires again after the lookback plus its `for`;
+- the backtest evaluates rules that may not be deployed, over history that has no ALERTS of
+  them; it reads X's `fired_record` in place of ALERTS (generators/backtest/standin.py): the
+  condition recorded at every evaluation of a `for`-long window, `count_over_time(cond[F +
+  interval/2]) >= F/interval + 1` (the half interval makes the count the same under
+  Prometheus 2's closed and 3's left-open ranges), over the lookback plus X's
+  keep_firing_for. Equal to ALERTS for an outage that ends cleanly; for one that ends in a
+  crash loop the backtest shows a tail the live rules do not have (it errs towards a page);
 - X keeps firing for two evaluations after its condition clears (`keep_firing_for`,
   `SOURCE_HOLD_EVALUATIONS`): X and Y live in different groups evaluated at different
   phases, and without that hold X could resolve in Alertmanager up to an evaluation before
@@ -31,26 +38,18 @@ The fix is rule-side, rendered for every pair (source X inhibits target Y on `eq
 
 Rejected: `keep_firing_for` of the whole tail on X (X's resolved notification would come
 minutes late and X would look broken for the length of the longest consequence window);
-`ALERTS{alertname="X"}` instead of a recording (the backtest evaluates alert expressions
-over history where ALERTS of rules never deployed does not exist, while a recording is
-inlined by generators/backtest/inline.py like any other); suppressing Y for the whole
-incident (Prometheus would no longer show the consequences firing-but-inhibited).
+a self-referential "still firing" recording (exact too, but the backtest cannot inline a
+recording that reads its own past); suppressing Y for the whole incident (Prometheus would
+no longer show the consequences firing-but-inhibited).
 
-Known limits (a review attacked the design with promtool, 2026-12-07):
-- the fired record counts X's condition, not X's firing state: an outage that ends in a
-  crash loop (single good scrapes every few evaluations, X kept firing by keep_firing_for)
-  breaks the count, the lookback runs from the last full `for` of the condition, and Y can
-  still fire, un-inhibited, minutes after X resolved. Exact would be reading X's firing
-  state, `ALERTS{alertname="X", alertstate="firing"}`, which the backtest cannot read for
-  rules that are not deployed (it would need a stand-in for ALERTS);
-- a source that fires again within a consequence's lookback keeps the consequence dropped
-  (e.g. PlatformDown for 2m30s every 15m hides a webhook failure of its own with a 16m
-  lookback): the source pages each time, the unrelated fault waits until the source is
-  quiet for a lookback.
+Known limit (a review attacked the design with promtool, 2026-12-07): a source that fires
+again within a consequence's lookback keeps the consequence dropped (PlatformDown for 2m30s
+every 15m hides a webhook failure of its own with a 16m lookback): the source pages each
+time, the unrelated fault waits until the source has been quiet for a lookback. In
+Thanos Ruler, ALERTS is in the ruler's own TSDB: its queries must reach it (the Querier
+lists the ruler as a store), or the clause never acts (the tail pages, as before it).
 Cost: Y, if really broken on its own right after X's outage, pages after its lookback
-(window + a scrape + an evaluation) plus its `for`, instead of its `for`. A missed evaluation of X's group (an overloaded server skips one) leaves
-a hole in the recorded condition: X still fired, the fired record does not say so, and Y's
-tail pages as it did before this clause (the safe side).
+(window + a scrape + an evaluation) plus its `for`, instead of its `for`.
 """
 
 from __future__ import annotations
@@ -60,6 +59,7 @@ from dataclasses import dataclass
 from generators.durations import format_duration
 from generators.kinds import kind_of
 from generators.model import Alert, Spec
+from generators.promql import quote
 
 SOURCE_HOLD_EVALUATIONS = 2
 
@@ -147,8 +147,14 @@ def condition_record(spec: Spec, source: Alert) -> str:
     return f"{kind.level(spec, source.indicator)}:{source.name}:condition"
 
 
+def firing_selector(source: Alert) -> str:
+    """The series Prometheus writes while the source fires (keep_firing_for included)."""
+    return f'ALERTS{{alertname={quote(source.name)}, alertstate="firing"}}'
+
+
 def fired_record(spec: Spec, source: Alert) -> str:
-    """`level:AlertName:fired`: present at the evaluations where the source's `for` is met."""
+    """`level:AlertName:fired`: present at the evaluations where the source's `for` is met;
+    what the backtest reads in place of ALERTS (see the module docstring)."""
     kind = kind_of(source)
     return f"{kind.level(spec, source.indicator)}:{source.name}:fired"
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from generators.durations import format_duration
-from generators.inhibition import condition_record, fired_expr, fired_record, source_hold, tail_sources, tails_of
+from generators.inhibition import (
+    condition_record,
+    fired_expr,
+    fired_record,
+    firing_selector,
+    source_hold,
+    tail_sources,
+    tails_of,
+)
 from generators.kinds import kind_of
 from generators.kinds.base import Recording
 from generators.layout import dashboard_url, runbook_url
@@ -81,16 +89,16 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
 
 def alert_expr(spec: Spec, alert: Alert) -> str:
     """The kind's expression, minus the recovery tail of each alert that inhibits this one:
-    `unless on(equal) (X fired within the lookback, and does not breach now)` (inhibition.py)."""
+    `unless on(equal) (X was firing within the lookback, and does not breach now)` (inhibition.py)."""
     expr = kind_of(alert).alert_expr(spec, alert)
     tails = tails_of(spec, alert)
     if not tails:
         return expr
     parts = [f"(\n{expr}\n)"]
     for pair in tails:
-        fired, record = fired_record(spec, pair.source), condition_record(spec, pair.source)
+        record = condition_record(spec, pair.source)
         kept = on(pair.equal)
-        parts.append(f"unless {kept}\n(max_over_time({fired}[{format_duration(pair.lookback)}]) "
+        parts.append(f"unless {kept}\n(max_over_time({firing_selector(pair.source)}[{format_duration(pair.lookback)}]) "
                      f"unless {kept} {record})")
     return "\n".join(parts)
 

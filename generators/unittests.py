@@ -314,8 +314,8 @@ def _over(primary: Series, secondary: Series) -> Series:
 def render_tail_tests(spec: Spec, target: Alert) -> list[dict[str, Any]]:
     """Per source X whose recovery tail the target Y ignores (generators/inhibition.py), two
     cases on Y's own fixture with X's series beside it, sampled and evaluated at the rules'
-    evaluation interval (X's fired record counts X's evaluations, so promtool must
-    evaluate as often as Prometheus does; these cases get a file of their own):
+    evaluation interval, as Prometheus evaluates them (X's keep_firing_for is two of those
+    evaluations; the cases get a file of their own, since Y's file has its kind's step):
 
     1. X and Y breach together, long enough for X to fire, and recover together: Y fires
        during the outage (so Alertmanager has something to inhibit, and Prometheus shows

@@ -46,7 +46,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PlatformTargetDown",
-            "expr": "(\ncluster_job:up:avg_over_time10m{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} < " + lib.g(c.thresholds["PlatformTargetDown"]) + "\n)\nunless on (cluster, job)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[11m]) unless on (cluster, job) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster_job:up:avg_over_time10m{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} < " + lib.g(c.thresholds["PlatformTargetDown"]) + "\n)\nunless on (cluster, job)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[11m]) unless on (cluster, job) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "2m",
             "labels": {
               "severity": "warning",
@@ -104,7 +104,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "HealthCheckFailing",
-            "expr": "(\ncluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d])\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster_job:probe_success:avg_over_time5m{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"} < " + lib.g(c.thresholds["HealthCheckFailing"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}\nor\nabsent(probe_success{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:probe_success:avg{job=\"" + lib.promqlString(c.selectors["healthcheck"]["job"]) + "\"}[1d])\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -137,7 +137,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "APIErrorRateHigh",
-            "expr": "(\ncluster:http_requests:error_ratio_rate5m > " + lib.g(c.thresholds["APIErrorRateHigh"]) + "\nand on (cluster)\nsum by (cluster) (cluster_code:http_requests:rate5m{code=~\"5..\"}) * 300 >= 5\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster:http_requests:error_ratio_rate5m > " + lib.g(c.thresholds["APIErrorRateHigh"]) + "\nand on (cluster)\nsum by (cluster) (cluster_code:http_requests:rate5m{code=~\"5..\"}) * 300 >= 5\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "6m",
             "labels": {
               "severity": "critical",
@@ -194,7 +194,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "IngestionSuccessRateLow",
-            "expr": "(\ncluster:billing_events_received:success_ratio_rate5m < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + "\nand on (cluster)\nsum by (cluster) (cluster_outcome:billing_events_received:rate5m{outcome=\"failure\"}) * 300 >= 5\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster:billing_events_received:success_ratio_rate5m < " + lib.g(c.thresholds["IngestionSuccessRateLow"]) + "\nand on (cluster)\nsum by (cluster) (cluster_outcome:billing_events_received:rate5m{outcome=\"failure\"}) * 300 >= 5\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[6m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "6m",
             "labels": {
               "severity": "critical",
@@ -277,7 +277,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "IngestionRateDrop",
-            "expr": "(\n(cluster:billing_events_received:rate30m / on (cluster) cluster:billing_events_received:rate30m_min_offset1w_2w) < " + lib.g(c.thresholds["IngestionRateDrop"]) + "\nand on (cluster)\ncluster:billing_events_received:rate30m_min_offset1w_2w >= 1\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[31m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\n(cluster:billing_events_received:rate30m / on (cluster) cluster:billing_events_received:rate30m_min_offset1w_2w) < " + lib.g(c.thresholds["IngestionRateDrop"]) + "\nand on (cluster)\ncluster:billing_events_received:rate30m_min_offset1w_2w >= 1\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[31m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "15m",
             "labels": {
               "severity": "warning",
@@ -302,7 +302,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "IngestionStopped",
-            "expr": "(\ncluster:billing_events_received:rate10m <= " + lib.g(c.thresholds["IngestionStopped"]) + "\nor on (cluster)\n(count by (cluster) (up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} == 1) * 0\nunless on (cluster)\ncluster:billing_events_received:rate10m)\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[11m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster:billing_events_received:rate10m <= " + lib.g(c.thresholds["IngestionStopped"]) + "\nor on (cluster)\n(count by (cluster) (up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} == 1) * 0\nunless on (cluster)\ncluster:billing_events_received:rate10m)\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[11m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "2m",
             "labels": {
               "severity": "critical",
@@ -410,7 +410,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PaymentSuccessRateLow",
-            "expr": "(\ncluster_provider:billing_payments:success_ratio_rate10m < " + lib.g(c.thresholds["PaymentSuccessRateLow"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payments:rate10m{outcome=\"failure\"}) * 600 >= 2\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[11m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster_provider:billing_payments:success_ratio_rate10m < " + lib.g(c.thresholds["PaymentSuccessRateLow"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payments:rate10m{outcome=\"failure\"}) * 600 >= 2\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[11m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "5m",
             "labels": {
               "severity": "critical",
@@ -489,7 +489,7 @@ local lib = import 'lib/format.libsonnet';
           },
           {
             "alert": c.alertPrefix + "PaymentWebhookFailures",
-            "expr": "(\ncluster_provider:billing_payment_webhooks:success_ratio_rate15m < " + lib.g(c.thresholds["PaymentWebhookFailures"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payment_webhooks:rate15m{outcome=\"failure\"}) * 900 >= 3\n)\nunless on (cluster)\n(max_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:fired[16m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
+            "expr": "(\ncluster_provider:billing_payment_webhooks:success_ratio_rate15m < " + lib.g(c.thresholds["PaymentWebhookFailures"]) + "\nand on (cluster, provider)\nsum by (cluster, provider) (cluster_provider_outcome:billing_payment_webhooks:rate15m{outcome=\"failure\"}) * 900 >= 3\n)\nunless on (cluster)\n(max_over_time(ALERTS{alertname=\"" + c.alertPrefix + "PlatformDown\", alertstate=\"firing\"}[16m]) unless on (cluster) cluster_job:" + c.alertPrefix + "PlatformDown:condition)",
             "for": "5m",
             "labels": {
               "severity": "critical",

@@ -33,8 +33,9 @@ def selectors_and_ranges(expr: str) -> tuple[set[str], list[tuple[str, timedelta
 
 
 def allowed_metric_names(catalogue: dict[str, str], recorded: set[str]) -> set[str]:
-    """catalogue: metric name -> type."""
-    allowed = set(recorded)
+    """catalogue: metric name -> type. ALERTS is what Prometheus writes for alerting rules
+    (the recovery-tail clause reads the inhibitor's firing state from it)."""
+    allowed = set(recorded) | {"ALERTS"}
     for name, mtype in catalogue.items():
         allowed.add(name)
         if mtype == "histogram":

@@ -117,8 +117,8 @@ MUTATIONS = (
     # of these fires un-inhibited after the recovery and its "silent in its recovery tail" case
     # goes red (IngestionStopped's fixture has no tail, so it is not listed)
     Mutation(
-        "inhibition tail: the `unless` of the source having fired recently is stripped (post-recovery pages)",
-        r"\n\s*unless on \([^)]*\)\n\s*\(max_over_time\(\w+:\w+:fired\[\w+\]\) unless on \([^)]*\) "
+        "inhibition tail: the `unless` of the source firing recently is stripped (post-recovery pages)",
+        r"\n\s*unless on \([^)]*\)\n\s*\(max_over_time\(ALERTS\{[^}]*\}\[\w+\]\) unless on \([^)]*\) "
         r"\w+:\w+:condition\)",
         "",
         ("BillingAPIErrorRateHigh.tail", "BillingHealthCheckFailing.tail", "BillingIngestionSuccessRateLow.tail",
@@ -127,9 +127,16 @@ MUTATIONS = (
     Mutation(
         "inhibition tail keyed on the source's bare condition, not on its having fired (the reverted "
         "clause): a flapping outage, each breach shorter than PlatformDown's `for`, pages nobody",
-        r"max_over_time\((\w+:\w+):fired\[",
-        r"max_over_time(\1:condition[",
+        r'max_over_time\(ALERTS\{alertname="(\w+)", alertstate="firing"\}\[',
+        r"max_over_time(cluster_job:\1:condition[",
         ("tests/promtool/flapping_outage",),
+    ),
+    Mutation(
+        "inhibition tail keyed on a count of the source's condition over its `for` (the backtest's "
+        "stand-in), not on its firing state: an outage ending in a crash loop leaks its consequences",
+        r'max_over_time\(ALERTS\{alertname="(\w+)", alertstate="firing"\}\[',
+        r"max_over_time(cluster_job:\1:fired[",
+        ("tests/promtool/recovery_tail_crashloop", "tests/promtool/recovery_tail_blips"),
     ),
     Mutation(
         "inhibition tail: the source resolves the moment its condition clears (no keep_firing_for), "

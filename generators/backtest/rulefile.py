@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generators.backtest.standin import fired_recordings, with_stand_ins
 from generators.backtest.timeutil import TimeInputError, parse_duration
 
 # Prometheus' global evaluation_interval default, for groups that set no interval
@@ -94,4 +95,7 @@ def parse_rule_groups(groups: Any) -> RuleSet:
                 recordings.append(RecordingRule(str(rule["record"]), rule["expr"], labels, name, interval))
             else:
                 raise RuleFileError(f"{where}: neither `alert` nor `record`")
-    return RuleSet(tuple(alerts), tuple(recordings))
+    # ALERTS of our own alerts: history has none for rules not deployed (standin.py)
+    by_name = {a.name: a for a in alerts}
+    fired = fired_recordings([r.record for r in recordings])
+    return RuleSet(tuple(with_stand_ins(alerts, by_name, fired)), tuple(with_stand_ins(recordings, by_name, fired)))
