@@ -117,6 +117,36 @@ def lookback(spec: Spec, target: Alert) -> int:
 
 def tail_pairs(spec: Spec) -> list[TailPair]:
     """Every (source, target) pair whose target has a recovery tail, in spec order, once."""
+    return list(_plan(spec).pairs)
+
+
+def tails_of(spec: Spec, target: Alert) -> list[TailPair]:
+    return list(_plan(spec).by_target.get(target.name, ()))
+
+
+def tail_sources(spec: Spec) -> list[Alert]:
+    """Alerts whose condition is recorded (and held) because a target reads their tail."""
+    names = _plan(spec).sources
+    return [a for a in spec.alerts if a.name in names]
+
+
+@dataclass(frozen=True)
+class _TailPlan:
+    pairs: tuple[TailPair, ...]
+    by_target: dict[str, tuple[TailPair, ...]]
+    sources: frozenset[str]
+
+
+_last_plan: tuple[Spec, _TailPlan] | None = None
+
+
+def _plan(spec: Spec) -> _TailPlan:
+    """The pairs of one spec, computed once: every alert's rule, test and runbook asks for its
+    own, and recomputing them per alert made the build quadratic in the number of alerts.
+    One entry, keyed by identity: a build renders one spec (two with a profile) at a time."""
+    global _last_plan
+    if _last_plan is not None and _last_plan[0] is spec:
+        return _last_plan[1]
     by_name = {a.name: a for a in spec.alerts}
     seen: dict[tuple[str, str], TailPair] = {}
     for rule in inhibitions(spec):
@@ -128,17 +158,13 @@ def tail_pairs(spec: Spec) -> list[TailPair]:
                 if lookback(spec, y):
                     seen[(source, target)] = TailPair(x, y, rule.equal, lookback(spec, y))
     order = {a.name: i for i, a in enumerate(spec.alerts)}
-    return sorted(seen.values(), key=lambda p: (order[p.target.name], order[p.source.name]))
-
-
-def tails_of(spec: Spec, target: Alert) -> list[TailPair]:
-    return [p for p in tail_pairs(spec) if p.target is target]
-
-
-def tail_sources(spec: Spec) -> list[Alert]:
-    """Alerts whose condition is recorded (and held) because a target reads their tail."""
-    names = {p.source.name for p in tail_pairs(spec)}
-    return [a for a in spec.alerts if a.name in names]
+    pairs = tuple(sorted(seen.values(), key=lambda p: (order[p.target.name], order[p.source.name])))
+    by_target: dict[str, tuple[TailPair, ...]] = {}
+    for pair in pairs:
+        by_target[pair.target.name] = (*by_target.get(pair.target.name, ()), pair)
+    plan = _TailPlan(pairs, by_target, frozenset(p.source.name for p in pairs))
+    _last_plan = (spec, plan)
+    return plan
 
 
 def condition_record(spec: Spec, source: Alert) -> str:
@@ -177,6 +203,6 @@ def fired_expr(spec: Spec, source: Alert) -> str:
 
 def source_hold(spec: Spec, alert: Alert) -> int:
     """keep_firing_for of a tail source, in seconds (0: not a source)."""
-    if any(p.source is alert for p in tail_pairs(spec)):
+    if alert.name in _plan(spec).sources:
         return SOURCE_HOLD_EVALUATIONS * spec.settings.evaluation_interval
     return 0
