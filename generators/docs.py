@@ -96,9 +96,12 @@ def tail_ignores(spec: Spec, alert: Alert) -> tuple[str, ...]:
 def tail_detection(spec: Spec, alert: Alert) -> str:
     out = ""
     for pair in tails_of(spec, alert):
-        x, window = pair.source.name, format_duration(pair.lookback)
+        x = pair.source.name
+        wait = format_duration(source_hold(spec, pair.source) + pair.lookback)
         out += (f" Right after {x} fired and recovers: a {alert.name} that is really still broken pages at "
-                f"the earliest {window} after {x}'s condition cleared, plus {for_text(alert)}, not at once.")
+                f"the earliest {wait} after {x}'s condition cleared ({x}'s keep_firing_for and this alert's "
+                f"lookback), plus {for_text(alert)}, not at once; one that was firing before {x} resolves at "
+                "the recovery and pages again then.")
     if hold := source_hold(spec, alert):
         inhibited = sorted({p.target.name for p in tail_pairs(spec) if p.source is alert})
         out += (f" It resolves {format_duration(hold)} (`keep_firing_for`) after its condition clears: "

@@ -22,7 +22,8 @@ The fix is rule-side, rendered for every pair (source X inhibits target Y on `eq
   X resolved: tests/promtool/recovery_tail_crashloop.test.yml, found by a review).
   While X breaches, Y still fires in Prometheus (firing but inhibited, visible as such);
   once X clears, Y is dropped until its window no longer holds the outage. A Y still broken
-  on its own fires again after the lookback plus its `for`;
+  on its own fires again after X's keep_firing_for plus the lookback plus its `for`, counted
+  from the recovery (one already firing before X fired resolves and pages again then);
 - the backtest evaluates rules that may not be deployed, over history that has no ALERTS of
   them; it reads X's `fired_record` in place of ALERTS (generators/backtest/standin.py): the
   condition recorded at every evaluation of a `for`-long window, `count_over_time(cond[F +
@@ -48,8 +49,14 @@ every 15m hides a webhook failure of its own with a 16m lookback): the source pa
 time, the unrelated fault waits until the source has been quiet for a lookback. In
 Thanos Ruler, ALERTS is in the ruler's own TSDB: its queries must reach it (the Querier
 lists the ruler as a store), or the clause never acts (the tail pages, as before it).
-Cost: Y, if really broken on its own right after X's outage, pages after its lookback
-(window + a scrape + an evaluation) plus its `for`, instead of its `for`.
+Cost: Y, if really broken on its own right after X's outage, pages after X's
+keep_firing_for plus its lookback (window + a scrape + an evaluation) plus its `for`,
+instead of its `for`. The clause drops all of Y, also a branch of Y that judges the present
+(HealthCheckFailing's "probe series absent"), and does not follow a chain of inhibitions:
+X -> Y -> Z, where Z is inhibited only by Y (the absence watch of Y's scrape job), leaves Z
+uninhibited once Y is dropped (a review's promtool case: a prober down with the platform and
+still down after it recovered notifies as ScrapeTargetsMissing instead of HealthCheckFailing;
+one notification either way, and the truer one).
 """
 
 from __future__ import annotations
