@@ -84,8 +84,9 @@ def tail_ignores(spec: Spec, alert: Alert) -> tuple[str, ...]:
     out = []
     for pair in tails_of(spec, alert):
         x, window = pair.source.name, format_duration(pair.lookback)
-        out.append(f"the recovery tail of {x} (which inhibits it): for {window} after {x} fired and its "
-                   f"condition cleared in the same {', '.join(pair.equal)}, the alert is dropped, because its "
+        out.append(f"the recovery tail of {x} (which inhibits it): for {window} after {x} stopped firing "
+                   f"(its keep_firing_for after its condition cleared) in the same {', '.join(pair.equal)}, the "
+                   "alert is dropped, because its "
                    f"window still holds {x}'s outage and, no longer inhibited, it would page once the incident "
                    f"is over (reads {x}'s firing state, `{firing_selector(pair.source)}`, and "
                    f"`{condition_record(spec, pair.source)}`; breaches of {x}'s condition too short to fire {x} "
