@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generators.backtest.alertstate import run_state_machine
 from generators.durations import format_duration
 from generators.fixtures import Fixture, build_fixture
 from generators.inhibition import condition_record, source_hold, tails_of
 from generators.kinds import kind_of
-from generators.kinds.base import STALE, ExtraCase, Phases, Series, at_cluster, gauge_hold
+from generators.kinds.base import STALE, ExtraCase, Phases, Series, at_cluster, gauge_hold, series_key
 from generators.layout import dashboard_url, runbook_url
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -38,29 +39,17 @@ class AlertTimeline:
 
 
 def simulate(alert: Alert, fx: Fixture, hold: int = 0) -> list[str]:
-    """Alert state ('inactive', 'pending', 'firing') at every evaluation, as Prometheus
-    computes it: active while the expression holds, firing once active for `for`; a firing
-    alert stays firing while its expression has been gone for less than `hold`
-    (keep_firing_for)."""
-    states: list[str] = []
-    active_since: int | None = None
-    missing_since: int | None = None
-    for i in range(fx.end):
-        value = fx.value_at(i)
-        active = value is not None and alert.threshold.breached_by(value)
-        if not active:
-            if states and states[-1] == "firing" and hold:
-                missing_since = i if missing_since is None else missing_since
-                if (i - missing_since) * fx.step < hold:
-                    states.append("firing")
-                    continue
-            active_since = missing_since = None
-            states.append("inactive")
-            continue
-        missing_since = None
-        active_since = i if active_since is None else active_since
-        held = (i - active_since) * fx.step
-        states.append("firing" if held >= alert.for_seconds else "pending")
+    """Alert state ('inactive', 'pending', 'firing') at every evaluation, from the backtest's
+    model of Prometheus' state machine (`for`, and `hold` as keep_firing_for), which is tested
+    against promtool."""
+    step = fx.step
+    active = [(float(i * step), v) for i in range(fx.end)
+              if (v := fx.value_at(i)) is not None and alert.threshold.breached_by(v)]
+    states = ["inactive"] * fx.end
+    for ep in run_state_machine(active, step, float((fx.end - 1) * step), alert.for_seconds, hold):
+        stop = fx.end if ep.resolved_at is None else round(ep.resolved_at / step)
+        for i in range(round(ep.active_at / step), min(stop, fx.end)):
+            states[i] = "firing" if ep.fired_at is not None and i * step >= ep.fired_at else "pending"
     return states
 
 
@@ -239,7 +228,7 @@ def _in_cluster(spec: Spec, series: Series, cluster: str, extra: dict[str, str])
     for key, values in series.items():
         labels = {**dict(key), **extra}
         labels.update({k: v for k, v in moved.items() if k in labels})
-        out[tuple(sorted(labels.items(), key=lambda kv: (kv[0] != "__name__", kv[0])))] = list(values)
+        out[series_key(labels.pop("__name__"), labels)] = list(values)
     return out
 
 

@@ -393,7 +393,7 @@ class Kind(ABC):
     def settle_steps(self, alert: Alert, step: int) -> int:
         """Samples a phase needs before the indicator shows it (its longest window: the
         indicator's or the alert's own averaging window)."""
-        return max(max((*self.windows(alert.indicator).values(), alert.window), default=0) // step, 1)
+        return max(self.recovery_window(alert) // step, 1)
 
     def history_steps(self, alert: Alert, step: int) -> int:
         """Samples before the healthy phase (baselines)."""
