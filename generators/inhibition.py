@@ -25,12 +25,8 @@ The fix is rule-side, rendered for every pair (source X inhibits target Y on `eq
   on its own fires again after X's keep_firing_for plus the lookback plus its `for`, counted
   from the recovery (one already firing before X fired resolves and pages again then);
 - the backtest evaluates rules that may not be deployed, over history that has no ALERTS of
-  them; it reads X's `fired_record` in place of ALERTS (generators/backtest/standin.py): the
-  condition recorded at every evaluation of a `for`-long window, `count_over_time(cond[F +
-  interval/2]) >= F/interval + 1` (the half interval makes the count the same under
-  Prometheus 2's closed and 3's left-open ranges), over the lookback plus X's
-  keep_firing_for. Equal to ALERTS for an outage that ends cleanly; for one that ends in a
-  crash loop the backtest shows a tail the live rules do not have (it errs towards a page);
+  them; from X's rule and its condition record it derives a stand-in of its own
+  (generators/backtest/standin.py). Nothing in the rules exists for the backtest's sake;
 - X keeps firing for two evaluations after its condition clears (`keep_firing_for`,
   `SOURCE_HOLD_EVALUATIONS`): X and Y live in different groups evaluated at different
   phases, and without that hold X could resolve in Alertmanager up to an evaluation before
@@ -63,7 +59,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generators.durations import format_duration
 from generators.kinds import kind_of
 from generators.model import Alert, Spec
 from generators.promql import quote
@@ -183,29 +178,6 @@ def condition_record(spec: Spec, source: Alert) -> str:
 def firing_selector(source: Alert) -> str:
     """The series Prometheus writes while the source fires (keep_firing_for included)."""
     return f'ALERTS{{alertname={quote(source.name)}, alertstate="firing"}}'
-
-
-def fired_record(spec: Spec, source: Alert) -> str:
-    """`level:AlertName:fired`: present at the evaluations where the source's `for` is met;
-    what the backtest reads in place of ALERTS (see the module docstring)."""
-    kind = kind_of(source)
-    return f"{kind.level(spec, source.indicator)}:{source.name}:fired"
-
-
-def fired_expr(spec: Spec, source: Alert) -> str:
-    """The source's condition recorded at every evaluation of a `for`-long window (a `for`
-    that is not a whole number of intervals is met at the next evaluation, as in Prometheus);
-    with no `for`, the condition itself."""
-    interval = spec.settings.evaluation_interval
-    evaluations = -(-source.for_seconds // interval)
-    record = condition_record(spec, source)
-    if not evaluations:
-        return record
-    # half an interval past the first evaluation of the window: the same samples whether the
-    # range is closed on the left (Prometheus 2) or open (Prometheus 3), where a range of
-    # exactly `for` would hold one sample fewer and the clause would never act
-    window = evaluations * interval + interval // 2
-    return f"count_over_time({record}[{format_duration(window)}]) >= {evaluations + 1}"
 
 
 def source_hold(spec: Spec, alert: Alert) -> int:

@@ -7,8 +7,6 @@ from typing import Any
 from generators.durations import format_duration
 from generators.inhibition import (
     condition_record,
-    fired_expr,
-    fired_record,
     firing_selector,
     source_hold,
     tail_sources,
@@ -80,7 +78,6 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
             if source in sources:
                 rules.append({"record": condition_record(spec, source),
                               "expr": kind_of(source).alert_expr(spec, source)})
-                rules.append({"record": fired_record(spec, source), "expr": fired_expr(spec, source)})
         rules += [render_alert(spec, a) for a in spec.alerts_of(ind)]
         if rules:
             groups.append({"name": f"{prefix}.{ind.key}", "interval": interval, "rules": rules})

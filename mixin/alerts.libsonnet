@@ -25,10 +25,6 @@ local lib = import 'lib/format.libsonnet';
             "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d])",
           },
           {
-            "record": "cluster_job:" + c.alertPrefix + "PlatformDown:fired",
-            "expr": "count_over_time(cluster_job:" + c.alertPrefix + "PlatformDown:condition[2m15s]) >= 5",
-          },
-          {
             "alert": c.alertPrefix + "PlatformDown",
             "expr": "cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"} <= " + lib.g(c.thresholds["PlatformDown"]) + "\nor on (cluster, job)\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d]) * 0\nunless on (cluster, job)\ncluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}\nor\nabsent(up{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}) * 0\nunless on ()\nmax_over_time(cluster_job:up:avg{job=\"" + lib.promqlString(c.selectors["platform"]["job"]) + "\"}[1d])",
             "for": "2m",

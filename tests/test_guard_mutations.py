@@ -134,8 +134,8 @@ MUTATIONS = (
     Mutation(
         "inhibition tail keyed on a count of the source's condition over its `for` (the backtest's "
         "stand-in), not on its firing state: an outage ending in a crash loop leaks its consequences",
-        r'max_over_time\(ALERTS\{alertname="(\w+)", alertstate="firing"\}\[',
-        r"max_over_time(cluster_job:\1:fired[",
+        r'max_over_time\(ALERTS\{alertname="(\w+)", alertstate="firing"\}\[(\w+)\]\)',
+        r"max_over_time((count_over_time(cluster_job:\1:condition[2m15s]) >= 5)[\2:30s])",
         ("tests/promtool/recovery_tail_crashloop", "tests/promtool/recovery_tail_blips"),
     ),
     Mutation(
