@@ -15,47 +15,11 @@ from grafanalib import core as G
 
 from generators.dashboards import GENERATED_NOTE, _variable_source
 from generators.grafana_json import dashboard_json, datasource_variable, label_variable
-from generators.layout import slug
 from generators.model import Matcher, Spec
 from generators.promql import render_matchers
+from generators.slo.layout import FILE, HEIGHT, PANELS_PER_ROW, TITLE, WIDTHS, row_id, uid
 from generators.slo.model import ALERT_WINDOWS, BASE_WINDOW, PAGE, POLICIES, SLO, TICKET, window_text
 from generators.slo.names import BUDGET_REMAINING, OBJECTIVE, coverage_name, errors_name, events_name, ratio_name
-
-KEY = "slos"
-TITLE = "Billing SLOs"
-FILE = f"dashboards/{KEY}.json"
-PANELS_PER_ROW = 4
-WIDTHS = (6, 6, 6, 6)
-HEIGHT = 8
-
-
-def uid(spec: Spec) -> str:
-    return f"{spec.settings.alert_prefix.lower()}-{KEY}"
-
-
-def _position(spec: Spec, slo: SLO) -> int:
-    """spec.slos.index(slo) without comparing SLOs field by field (asked for every SLO by
-    every test case: it grew with the square of the SLOs). Keys are unique, so the SLO
-    identical to `slo` is also the first equal one; anything else asks the tuple."""
-    known: tuple[tuple[SLO, ...], dict[int, int]] | None = spec.__dict__.get("_slo_positions")
-    if known is None or known[0] is not spec.slos:  # the tuple is kept, so the ids stay their own
-        known = (spec.slos, {id(s): i for i, s in reversed(list(enumerate(spec.slos)))})
-        object.__setattr__(spec, "_slo_positions", known)
-    position = known[1].get(id(slo))
-    return spec.slos.index(slo) if position is None else position
-
-
-def row_id(spec: Spec, slo: SLO) -> int:
-    return 1 + _position(spec, slo) * (PANELS_PER_ROW + 1)
-
-
-def burn_panel_id(spec: Spec, slo: SLO) -> int:
-    return row_id(spec, slo) + 3
-
-
-def slo_panel_url(spec: Spec, slo: SLO) -> str:
-    """The burn-rate panel of the SLO: what both of its alerts evaluate."""
-    return f"{spec.settings.grafana_url}/d/{uid(spec)}/{slug(TITLE)}?viewPanel={burn_panel_id(spec, slo)}"
 
 
 def _series(spec: Spec, name: str, slo: SLO, extra: tuple[Matcher, ...] = ()) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generators.model import Spec
-from generators.slo.dashboard import slo_panel_url
+from generators.slo.layout import slo_panel_url
 from generators.slo.model import SLO, BurnPolicy, window_text
 from generators.slo.sli import kept_labels
 from generators.templating import Label, Part, Text, Value, go_template
