@@ -45,8 +45,8 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 import signal
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -63,6 +63,35 @@ class OutputRootError(Exception):
 
 class WriteFailed(Exception):
     """The tree could not be switched; the old outputs are in place."""
+
+
+def _rmtree(path: Path, ignore_errors: bool = False) -> None:
+    import shutil  # only where a build failed or was killed: its import (bz2, lzma) is 3% of a build
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove the staging directory of a finished build: empty directories (its files were
+    renamed into the tree) and the hard links to the replaced files. Errors are left for the
+    caller to see: the directory is still there."""
+    with contextlib.suppress(OSError):
+        for top, dirs, names in os.walk(staging, topdown=False):
+            for name in names:
+                os.unlink(os.path.join(top, name))
+            for name in dirs:
+                path = os.path.join(top, name)
+                if os.path.islink(path):
+                    os.unlink(path)
+                else:
+                    os.rmdir(path)
+        os.rmdir(staging)
+
+
+def _copy2(source: Path, target: Path, follow_symlinks: bool) -> None:
+    import shutil
+
+    shutil.copy2(source, target, follow_symlinks=follow_symlinks)
 
 
 # -- the output root ------------------------------------------------------------------------
@@ -133,9 +162,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _check_rel(rel: str) -> None:
-    parts = PurePosixPath(rel).parts
-    if (not parts or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts)
-            or parts[0] == STAGING or rel != "/".join(parts)):
+    parts = rel.split("/")  # "", "." and ".." also catch "/a", "a//b", "a/" and "./a"
+    if "\\" in rel or any(p in ("", ".", "..") for p in parts) or parts[0] == STAGING:
         raise WriteFailed(f"refusing to write {rel!r}: not a plain path inside the output root")
 
 
@@ -186,12 +214,26 @@ class Plan:
 def _plan(files: dict[str, str], root: Path) -> Plan:
     plan = Plan()
     root_dev = os.stat(root).st_dev
-    checked_dirs: dict[Path, None] = {}
+    checked_dirs: set[str] = set()
     for rel, content in files.items():
         _check_rel(rel)
         data = content.encode("utf-8")
         target = root / rel
         _check_parents(root, rel, root_dev, checked_dirs)
+        try:  # the common cases in one system call: no file yet, or a regular file
+            mode: int | None = os.lstat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError:
+            mode = -1  # the checks below say what is wrong
+        if mode is None:
+            plan.writes[rel] = data
+            continue
+        if mode >= 0 and stat.S_ISREG(mode):
+            plan.existed.add(rel)
+            if not _same_content(target, data):
+                plan.writes[rel] = data
+            continue
         if target.is_dir():
             raise WriteFailed(f"{rel} is a directory where a generated file belongs; move it away and build again")
         if target.exists() or target.is_symlink():
@@ -212,16 +254,16 @@ def _same_content(path: Path, data: bytes) -> bool:
         return False
 
 
-def _check_parents(root: Path, rel: str, root_dev: int, checked: dict[Path, None]) -> None:
+def _check_parents(root: Path, rel: str, root_dev: int, checked: set[str]) -> None:
     """Every existing parent of `rel` must be a writable directory on the root's filesystem."""
-    current = root
-    for part in PurePosixPath(rel).parts[:-1]:
-        current = current / part
-        if current in checked:
+    parts = rel.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        shown = "/".join(parts[:depth])
+        if shown in checked:
             continue
+        current = root / shown
         if not current.exists():
             break  # created at apply time, inside a checked directory
-        shown = current.relative_to(root).as_posix()
         if not current.is_dir():
             raise WriteFailed(f"{shown} is a file where a directory of generated files belongs; move it away")
         if not os.access(current, os.W_OK | os.X_OK):
@@ -229,13 +271,13 @@ def _check_parents(root: Path, rel: str, root_dev: int, checked: dict[Path, None
         if os.stat(current).st_dev != root_dev:
             raise WriteFailed(f"{shown}/ is on another filesystem than the output root, so it cannot be "
                               "switched atomically; make it a plain directory of the root")
-        checked[current] = None
+        checked.add(shown)
 
 
 # -- transaction ----------------------------------------------------------------------------
 
 def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Into an existing directory."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides the mode
     try:
         view = memoryview(data)
@@ -244,6 +286,46 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# fsync waits on the disk, not the CPU, and releases the GIL: files written and fsynced by
+# several threads at once share the disk's flushes (a 100x build's 2,700 files: 0.75 s one
+# after the other, 0.26 s with 16 threads, about what writing them without fsync costs)
+_WRITER_THREADS = 16
+
+
+def _write_files(files: dict[Path, bytes]) -> None:
+    """_write_file for each, on several threads; the first error is raised once every thread
+    has stopped (nothing is written behind the caller's back afterwards). Plain threads: the
+    import of concurrent.futures alone would cost 5% of a build of the committed spec."""
+    for directory in sorted({path.parent for path in files}):
+        directory.mkdir(parents=True, exist_ok=True)
+    pending = iter(list(files.items()))
+    taking = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        while not errors:
+            with taking:
+                item = next(pending, None)
+            if item is None:
+                return
+            try:
+                _write_file(*item)
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, name=f"write-{i}", daemon=True)
+               for i in range(min(_WRITER_THREADS, len(files)) - 1)]
+    for thread in threads:
+        thread.start()
+    try:
+        work()  # the calling thread writes too
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _write_journal(staging: Path, journal: dict[str, object]) -> None:
@@ -262,15 +344,14 @@ def _stage(plan: Plan, root: Path) -> dict[str, object]:
     except OSError as exc:
         raise OutputRootError(f"--out {root} is not writable ({exc.strerror}); nothing was written") from None
     try:
-        for rel, data in plan.writes.items():
-            _write_file(staging / "new" / rel, data)
+        _write_files({staging / "new" / rel: data for rel, data in plan.writes.items()})
         for rel in sorted([*(r for r in plan.writes if r in plan.existed), *plan.deletes]):
             backup = staging / "old" / rel
             backup.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(root / rel, backup, follow_symlinks=False)
             except OSError:  # a filesystem without hard links: a copy restores the same content
-                shutil.copy2(root / rel, backup, follow_symlinks=False)
+                _copy2(root / rel, backup, follow_symlinks=False)
         for directory in sorted({p for p, _, _ in os.walk(staging)}, reverse=True):
             _fsync_dir(Path(directory))
         journal = {
@@ -283,30 +364,32 @@ def _stage(plan: Plan, root: Path) -> dict[str, object]:
         _write_journal(staging, journal)
         return journal
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        _rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
             raise WriteFailed(f"staging the new outputs failed ({exc.strerror or exc}); nothing was changed") from None
         raise
 
 
 def _missing_dirs(plan: Plan, root: Path) -> list[str]:
-    missing = set()
-    for rel in plan.writes:
-        for parent in PurePosixPath(rel).parents:
-            if str(parent) != "." and not (root / parent).is_dir():
-                missing.add(str(parent))
-    return sorted(missing)
+    parents = {str(parent) for rel in plan.writes for parent in PurePosixPath(rel).parents}
+    parents.discard(".")
+    return sorted(parent for parent in parents if not (root / parent).is_dir())
 
 
 def _roll_forward(root: Path, journal: dict[str, object]) -> None:
     staging = root / STAGING
     touched: set[Path] = set()
     for rel in journal["writes"]:  # type: ignore[union-attr]
-        staged = staging / "new" / rel
-        if staged.exists():  # gone: renamed in place before the interruption
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, root / rel)
-        touched.add((root / rel).parent)
+        staged, target = staging / "new" / rel, root / rel
+        try:
+            os.replace(staged, target)
+        except FileNotFoundError:
+            if not staged.exists():
+                pass  # renamed in place before an interruption
+            else:  # a directory of its own, new in this build
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+        touched.add(target.parent)
     for rel in journal["deletes"]:  # type: ignore[union-attr]
         with contextlib.suppress(FileNotFoundError):
             (root / rel).unlink()
@@ -347,9 +430,9 @@ def _finish(root: Path) -> None:
     staging = root / STAGING
     with contextlib.suppress(FileNotFoundError):
         (staging / JOURNAL).unlink()  # from here on the staging directory is garbage
-    shutil.rmtree(staging, ignore_errors=True)
+    _remove_staging(staging)
     if staging.exists():
-        shutil.rmtree(staging)  # the error this time
+        _rmtree(staging)  # the error this time
 
 
 def recover(root: Path) -> str:
@@ -363,7 +446,7 @@ def recover(root: Path) -> str:
     try:
         journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        shutil.rmtree(staging)
+        _rmtree(staging)
         return "discarded"
     except (OSError, ValueError) as exc:
         raise WriteFailed(f"{staging / JOURNAL} is unreadable ({exc}); an interrupted build cannot be "
