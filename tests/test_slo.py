@@ -207,7 +207,8 @@ def test_simulator_slow_burn_tickets_without_paging(spec: Spec) -> None:
 def test_the_oracles_value_series_reads_like_its_pairs_one_sample_at_a_time(spec: Spec) -> None:
     """Oracle.values (every sample at once, shared by oracles on the same traffic: what the
     build plans with) against the spelled-out reading: the first burn window pair that holds
-    (_holds) gives the value, else None."""
+    (_holds, one sample at a time from the prefix sums) gives the value, else None; and
+    Oracle.value at one sample, with and without the whole series known."""
     import random
 
     rng = random.Random(8)
@@ -223,5 +224,7 @@ def test_the_oracles_value_series_reads_like_its_pairs_one_sample_at_a_time(spec
                             for i in range(n)]
                     assert oracle.values(policy) == want
                     assert [oracle.value(i, policy) for i in range(n)] == want
+                    alone = Oracle(slo, step, events, errors, guard=guard, coverage_gate=gate)  # no series yet
+                    assert [alone.value(i, policy) for i in range(n)] == want
                     fired += sum(v is not None for v in want)
             assert fired  # the random traffic makes the alerts fire somewhere

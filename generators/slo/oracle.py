@@ -84,12 +84,12 @@ def _window_series(step: int, events: tuple[int, ...], errors: tuple[int, ...], 
         return burns, [0.0] * n, [0.0] * n
     ge, gr, gc, expected = traffic.grid_events, traffic.grid_errors, traffic.grid_count, window // BASE_WINDOW
     his, los = _window_bounds(step, n, window)
-    counts = [gc[hi] - gc[lo] for hi, lo in zip(his, los)]
-    errors_in = [(gr[hi] - gr[lo]) * BASE_WINDOW for hi, lo in zip(his, los)]
-    events_in = [(ge[hi] - ge[lo]) * BASE_WINDOW for hi, lo in zip(his, los)]
+    counts = [gc[hi] - gc[lo] for hi, lo in zip(his, los, strict=True)]
+    errors_in = [(gr[hi] - gr[lo]) * BASE_WINDOW for hi, lo in zip(his, los, strict=True)]
+    events_in = [(ge[hi] - ge[lo]) * BASE_WINDOW for hi, lo in zip(his, los, strict=True)]
     burns = [er / ev / budget if count and ev > 0 else None
-             for count, er, ev in zip(counts, errors_in, events_in)]
-    bad = [er if count else 0.0 for count, er in zip(counts, errors_in)]
+             for count, er, ev in zip(counts, errors_in, events_in, strict=True)]
+    bad = [er if count else 0.0 for count, er in zip(counts, errors_in, strict=True)]
     coverage = [min(1.0, count / expected) for count in counts]
     return burns, bad, coverage
 
@@ -102,7 +102,6 @@ class Oracle:
     errors: list[int]
     guard: bool = True  # False: without the low-traffic guard (to show the guard matters)
     coverage_gate: bool = True  # False: without the coverage condition (to show it matters)
-    _cache: dict[int, _Series] = field(default_factory=dict, repr=False)
     _values: dict[int, tuple[BurnPolicy, list[float | None]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -116,22 +115,30 @@ class Oracle:
     def end(self) -> int:
         return len(self.events)
 
-    def _series(self, window: int) -> _Series:
-        """Burn rate, bad events and coverage of a window at every sample, computed once
-        (the build plans every generated test with these)."""
-        cached = self._cache.get(window)
-        if cached is None:
-            cached = self._cache[window] = _window_series(*self._traffic_key, self.slo.budget, window)
-        return cached
+    def _point(self, i: int, window: int) -> tuple[float | None, float, float]:
+        """Burn rate, bad events and coverage of a window at sample i: the arithmetic of
+        _window_series at one sample (a test asks a padded scenario about a few samples;
+        the whole series of every window would be computed for those few)."""
+        traffic = _traffic(*self._traffic_key)
+        if window == BASE_WINDOW:
+            e, t = traffic.errors_rate[i], traffic.events_rate[i]
+            return (None if e is None or t is None or t == 0 else e / t / self.slo.budget), 0.0, 0.0
+        now = i * self.step
+        hi, lo = now // BASE_WINDOW + 1, max(0, -(-(now - window) // BASE_WINDOW))
+        count = traffic.grid_count[hi] - traffic.grid_count[lo]
+        errors_in = (traffic.grid_errors[hi] - traffic.grid_errors[lo]) * BASE_WINDOW
+        events_in = (traffic.grid_events[hi] - traffic.grid_events[lo]) * BASE_WINDOW
+        burn = errors_in / events_in / self.slo.budget if count and events_in > 0 else None
+        return burn, (errors_in if count else 0.0), min(1.0, count / (window // BASE_WINDOW))
 
     def burn(self, i: int, window: int) -> float | None:
-        return self._series(window)[0][i]
+        return self._point(i, window)[0]
 
     def bad_events(self, i: int, window: int) -> float:
-        return self._series(window)[1][i]
+        return self._point(i, window)[1]
 
     def coverage(self, i: int, window: int) -> float:
-        return self._series(window)[2][i]
+        return self._point(i, window)[2]
 
     def ratio(self, i: int, window: int) -> float | None:
         b = self.burn(i, window)
@@ -142,19 +149,24 @@ class Oracle:
         return None if r is None else 1 - r / self.slo.budget
 
     def _holds(self, i: int, bw: BurnWindow) -> float | None:
-        long, short = self.burn(i, bw.long), self.burn(i, bw.short)
+        long, bad, coverage = self._point(i, bw.long)
+        short = self._point(i, bw.short)[0]
         if long is None or short is None or not (long > bw.factor and short > bw.factor):
             return None
-        if self.guard and not self.bad_events(i, bw.long) >= self.slo.min_errors:
+        if self.guard and not bad >= self.slo.min_errors:
             return None
-        if self.coverage_gate and not self.coverage(i, bw.long) >= COVERED:
+        if self.coverage_gate and not coverage >= COVERED:
             return None
         return long
 
     def value(self, i: int, policy: BurnPolicy) -> float | None:
         """The alert's $value at sample i (the long-window burn of the first pair that
-        holds, as PromQL's `or` keeps its left side), or None when it does not fire."""
-        return self.values(policy)[i]
+        holds, as PromQL's `or` keeps its left side), or None when it does not fire. From
+        the whole series when it is known, else at this sample alone."""
+        known = self._values.get(id(policy))
+        if known is not None and known[0] is policy:
+            return known[1][i]
+        return next((v for bw in policy.windows if (v := self._holds(i, bw)) is not None), None)
 
     def values(self, policy: BurnPolicy) -> list[float | None]:
         """value(i, policy) at every sample (callers must not modify the list): the planning
