@@ -107,8 +107,9 @@ def _fmt_seconds(case: Case, timeout: float) -> str:
 
 def _print_cases(cases: list[Case], timeout: float) -> None:
     bare, bare_cpu = cases[0].median, cases[0].cpu_median
-    print("wall = elapsed seconds (what the goals are about); CPU = user + system seconds of the process, "
-          "which load\nfrom other processes inflates far less than wall time\n")
+    print("wall = elapsed seconds (what the goals are about); CPU = user + system seconds of the build and "
+          "the child\nit forks (two CPUs: the tests half renders there), which load from other processes "
+          "inflates far less\nthan wall time; peak RSS = the larger of the two processes\n")
     print(f"{'case':<24}{'alerts':>7}{'indic.':>7}{'panels':>7}{'wall s':>18}{'min':>9}{'max':>9}{'CPU s':>8}"
           f"{'peak RSS MB':>13}{'wall/bare':>11}{'CPU/bare':>10}")
     for case in cases:
