@@ -228,3 +228,21 @@ def test_the_oracles_value_series_reads_like_its_pairs_one_sample_at_a_time(spec
                     assert [alone.value(i, policy) for i in range(n)] == want
                     fired += sum(v is not None for v in want)
             assert fired  # the random traffic makes the alerts fire somewhere
+
+
+def test_the_oracles_base_rate_is_the_counter_difference_over_the_base_window() -> None:
+    """_rate (accumulate and slices) against its definition spelled out: the counter is the
+    sum of the increments after the birth sample; rate at sample i = (counter at i - counter
+    at max(0, i - w)) / 5m, w = 5m / step; sample 0 has none."""
+    import random
+
+    from generators.slo.oracle import _rate
+
+    rng = random.Random(5)
+    for _ in range(500):
+        step = rng.choice((10, 15, 30, 60, 100, 150, 300))
+        increments = tuple(rng.choice((0, 1, 7, 10_000)) for _ in range(rng.randint(1, 120)))
+        w = 300 // step
+        counter = [sum(increments[1:i + 1]) for i in range(len(increments))]
+        want = [None] + [(counter[i] - counter[max(0, i - w)]) / 300 for i in range(1, len(increments))]
+        assert _rate(step, increments) == want

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from generators.slo.model import BASE_WINDOW, COVERED, SLO, BurnPolicy, BurnWindow
 
@@ -34,12 +35,12 @@ class _Traffic:
 
 
 def _rate(step: int, increments: tuple[int, ...]) -> list[float | None]:
-    w = BASE_WINDOW // step
-    total, cumulative = 0, []
-    for i, inc in enumerate(increments):
-        total += inc if i else 0
-        cumulative.append(total)
-    return [None] + [(cumulative[i] - cumulative[max(0, i - w)]) / BASE_WINDOW for i in range(1, len(increments))]
+    """rate() over the base window at every sample; sample 0 is the counters' birth."""
+    w, n = BASE_WINDOW // step, len(increments)
+    cumulative = list(accumulate(increments[1:], initial=0))  # the counter's value at each sample
+    # sample i reads the counter at i and at max(0, i - w)
+    earlier = [cumulative[0]] * min(w, n - 1) + cumulative[1:max(1, n - w)]
+    return [None, *((c - e) / BASE_WINDOW for c, e in zip(cumulative[1:], earlier, strict=True))]
 
 
 # The test planning builds about a thousand oracles per 100 SLO scenarios, most of them on
@@ -107,7 +108,7 @@ class Oracle:
     def __post_init__(self) -> None:
         assert BASE_WINDOW % self.step == 0, "grid points must be samples"
         self._traffic_key = (self.step, tuple(self.events), tuple(self.errors))
-        traffic = _traffic(*self._traffic_key)
+        traffic = self._traffic = _traffic(*self._traffic_key)  # kept: the key's hash is a pass over it
         self.events_rate = traffic.events_rate
         self.errors_rate = traffic.errors_rate
 
@@ -119,7 +120,7 @@ class Oracle:
         """Burn rate, bad events and coverage of a window at sample i: the arithmetic of
         _window_series at one sample (a test asks a padded scenario about a few samples;
         the whole series of every window would be computed for those few)."""
-        traffic = _traffic(*self._traffic_key)
+        traffic = self._traffic
         if window == BASE_WINDOW:
             e, t = traffic.errors_rate[i], traffic.events_rate[i]
             return (None if e is None or t is None or t == 0 else e / t / self.slo.budget), 0.0, 0.0
