@@ -32,6 +32,11 @@ class _Traffic:
     grid_events: list[float]
     grid_errors: list[float]
     grid_count: list[int]
+    # Oracle.value's answers at single samples, shared by the oracles on this traffic (a
+    # 100x spec asks a hundred copies of an SLO the same questions): (sample, id(policy),
+    # budget, min_errors, guard, coverage gate) -> (policy, value)
+    answers: dict[tuple[int, int, float, float, bool, bool], tuple[BurnPolicy, float | None]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 def _rate(step: int, increments: tuple[int, ...]) -> list[float | None]:
@@ -167,7 +172,12 @@ class Oracle:
         known = self._values.get(id(policy))
         if known is not None and known[0] is policy:
             return known[1][i]
-        return next((v for bw in policy.windows if (v := self._holds(i, bw)) is not None), None)
+        key = (i, id(policy), self.slo.budget, self.slo.min_errors, self.guard, self.coverage_gate)
+        answer = self._traffic.answers.get(key)
+        if answer is None or answer[0] is not policy:
+            value = next((v for bw in policy.windows if (v := self._holds(i, bw)) is not None), None)
+            answer = self._traffic.answers[key] = (policy, value)
+        return answer[1]
 
     def values(self, policy: BurnPolicy) -> list[float | None]:
         """value(i, policy) at every sample (callers must not modify the list): the planning
