@@ -277,11 +277,12 @@ class Rate(Kind):
         ind = alert.indicator
         assert isinstance(ind, RateIndicator) and alert.min_rate is not None
         w, min_rate = ind.window // step, alert.min_rate
+        rates = [rate_at(values, i, w, step) for i in range(len(values))]  # read at every offset: once
+        shifts = [o // step for o in ind.baseline_offsets]
 
         def value_at(i: int) -> float | None:
-            current = rate_at(values, i, w, step)
-            bases = [rate_at(values, i - o // step, w, step) if i - o // step >= 0 else None
-                     for o in ind.baseline_offsets]
+            current = rates[i] if i >= 0 else None
+            bases = [rates[i - shift] if i - shift >= 0 else None for shift in shifts]
             if current is None or None in bases or min(bases) < min_rate:  # type: ignore[type-var]
                 return None
             return current / min(bases)  # type: ignore[type-var]
