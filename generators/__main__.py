@@ -8,7 +8,11 @@ import sys
 
 from generators.cli import main
 
-code = main()
+try:
+    code = main()
+except KeyboardInterrupt:  # outside main()'s own handling (parsing the arguments, returning)
+    sys.stderr.write("interrupted; the outputs are unchanged or complete, never mixed\n")
+    code = 130
 if sys.argv[1:2] in (["build"], ["check"]):
     try:
         sys.stdout.flush()

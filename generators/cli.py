@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generators.backtest import arguments as backtest_arguments
 from generators.console import emit
+from generators.forked import ChildFailed
 from generators.loader.build import SpecInvalid, load_spec
 from generators.outputs import render_all
 from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_outputs
@@ -93,7 +94,11 @@ def _build_or_check(args: argparse.Namespace) -> int:
         for error in exc.errors:
             emit(f"  {error}", sys.stderr)
         return 1
-    files = render_all(spec)
+    try:
+        files = render_all(spec)
+    except ChildFailed as exc:  # killed (the OOM killer's pick: it holds half the outputs)
+        emit(f"{args.command}: {exc}; nothing was written", sys.stderr)
+        return 1
     try:
         if args.command == "check":
             return _check(files, args)

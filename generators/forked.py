@@ -1,13 +1,20 @@
 """Run one function in a forked child while the caller goes on: a build's two halves on two cores.
 
 The child gets a copy of the caller's memory (the loaded spec, the imported modules), runs
-the function, sends back its pickled result or its exception through a pipe and exits with
-os._exit: it never returns into the caller's code, runs no atexit handler and flushes no
-buffer of the caller's. It only computes; only the caller writes files. SIGINT and SIGTERM
-kill the child outright (the caller handles its own and stops the child, see `result`).
+the function, sends back its pickled result or its exception through a pipe (length first,
+so a child killed mid-send is told from a complete answer) and exits with os._exit: it never
+returns into the caller's code and runs no atexit handler. It only computes; only the caller
+writes files. SIGINT and SIGTERM kill the child outright; the caller handles its own.
 
-Where fork is unavailable (Windows) or only one CPU is usable, `start` runs the function
-at once in the caller; the results are the same either way (tests/test_forked.py).
+Whatever ends the caller's interest, the child is killed and reaped: `result()` interrupted,
+`cancel()`, the Pending object dropped without either (a finalizer), the caller's death
+(PR_SET_PDEATHSIG on Linux; elsewhere the child ends when it finds the pipe closed).
+
+`start` forks only where that is safe and can help: `os.fork` exists, two CPUs are usable
+and the caller runs no other thread. A thread that holds a lock at the instant of fork (an
+import lock, a cache's lock) leaves it held forever in the child, which then hangs on its
+first import. Otherwise, or when fork fails (EAGAIN, ENOMEM), the function runs in the
+caller when `result()` is called: the same results, in the same order, in one process.
 """
 
 from __future__ import annotations
@@ -16,17 +23,22 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
+import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 _PIPE_SIZE = 1 << 20  # F_SETPIPE_SZ: a 100x build sends ~50 MB; 64 KB turns would cost a switch each
+_HEADER = 8  # bytes of the payload's length
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class ChildFailed(RuntimeError):
-    """The child died without a result (killed, out of memory) or its exception could not be pickled."""
+    """The child died without a whole result (killed, out of memory) or its exception could not be pickled."""
 
 
 def usable_cpus() -> int:
@@ -37,33 +49,52 @@ def usable_cpus() -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and usable_cpus() > 1
+    return hasattr(os, "fork") and usable_cpus() > 1 and threading.active_count() == 1
 
 
 class Pending(Generic[T]):
-    """The result of `function`, computed in a child (or already, in the caller)."""
+    """The result of `function`, computed in a child, or in the caller at `result()`."""
 
     def __init__(self, function: Callable[[], T], fork: bool) -> None:
+        self._function: Callable[[], T] | None = function
         self._pid: int | None = None
-        self._value: T | None = None
-        if not fork:
-            self._value = function()
-            return
+        if fork:
+            self._fork(function)
+
+    def _fork(self, function: Callable[[], T]) -> None:
+        for stream in (sys.stdout, sys.stderr):  # else the child's exit could write the caller's buffer again
+            with contextlib.suppress(Exception):
+                stream.flush()
         read, write = os.pipe()
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never leaves this branch
-            os.close(read)
-            _run_child(function, write, parent)
-        os.close(write)
-        self._pid, self._read = pid, read
+        # SIGINT/SIGTERM are held from before the fork until the child is owned by this object
+        # (its finalizer registered): arriving in between, they would leave it unmanaged
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            try:
+                pid = os.fork()
+            except OSError:  # EAGAIN, ENOMEM: one process does it all
+                os.close(read)
+                os.close(write)
+                return
+            if pid == 0:  # the child: never leaves this branch
+                _run_child(function, read, write, parent, blocked)
+            os.close(write)
+            self._pid, self._read, self._function = pid, read, None
+            self._finalizer = weakref.finalize(self, _stop, pid, read)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def result(self) -> T:
         """The function's value, or its exception raised here. Whatever interrupts the wait
         (Ctrl-C, SIGTERM's SystemExit) kills the child first."""
+        if self._function is not None:
+            function, self._function = self._function, None
+            return function()
         if self._pid is None:
-            return self._value  # type: ignore[return-value]
+            raise RuntimeError("result() or cancel() was already called")
         pid, self._pid = self._pid, None
+        self._finalizer.detach()
         data = b""
         try:
             chunks = []
@@ -71,54 +102,71 @@ class Pending(Generic[T]):
                 chunks.append(chunk)
             data = b"".join(chunks)
         finally:
-            os.close(self._read)
-            if not data:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
-        if not data:
-            raise ChildFailed(f"the build's second process ended without a result ({_status_text(status)})")
-        ok, value = pickle.loads(data)
+            status = _stop(pid, self._read, kill=not data)
+        whole = len(data) >= _HEADER and len(data) == _HEADER + int.from_bytes(data[:_HEADER], "big")
+        if not whole:
+            raise ChildFailed(f"the build's second process ended without a whole result ({status})")
+        ok, value = pickle.loads(data[_HEADER:])
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the caller failed and does not want its result)."""
-        if self._pid is None:
-            return
-        pid, self._pid = self._pid, None
-        os.close(self._read)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        self._function = None
+        if self._pid is not None:
+            self._pid = None
+            self._finalizer()
 
 
 def start(function: Callable[[], T], fork: bool | None = None) -> Pending[T]:
-    """`function()` in a forked child when `fork` (default: when it can help), else right now."""
+    """`function()` in a forked child when `fork` (default: `can_fork()`), else in the caller
+    when `result()` is called. `fork=True` in a process with other threads risks a child that
+    hangs on a lock (see above): tests only."""
     return Pending(function, can_fork() if fork is None else fork)
 
 
-def _run_child(function: Callable[[], object], write: int, parent: int) -> None:
+def _stop(pid: int, read: int, kill: bool = True) -> str:
+    """Close the pipe, kill the child unless it is done, reap it; how it ended, as text."""
+    os.close(read)
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already: SIGCHLD ignored by the caller, or its handler reaped it
+        return "exit status unknown"
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _run_child(function: Callable[[], object], read: int, write: int, parent: int, mask: set[signal.Signals]
+               ) -> None:
     code = 1
     try:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        os.close(read)
+        for signum in _STOP_SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal held since the fork ends the child now
         _die_with(parent)
         try:
             payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         except BaseException as exc:  # sent to the caller, which raises it
-            exc.add_note("in the build's second process:\n" + "".join(traceback.format_tb(exc.__traceback__)))
+            exc.add_note("in the build's second process:\n" + "".join(traceback.format_exception(exc)))
             payload = _pickled_failure(exc)
         with contextlib.suppress(OSError):  # F_SETPIPE_SZ is Linux-only; the default works
             import fcntl
 
             fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_SIZE)
-        view = memoryview(payload)
+        view = memoryview(len(payload).to_bytes(_HEADER, "big") + payload)
         while view:
             view = view[os.write(write, view):]
     finally:  # a broken pipe (the caller is gone) or anything else: the child ends here
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
         os._exit(code)
 
 
@@ -143,9 +191,3 @@ def _pickled_failure(exc: BaseException) -> bytes:
     except Exception:
         text = "".join(traceback.format_exception(exc))
         return pickle.dumps((False, ChildFailed(f"the build's second process failed:\n{text}")))
-
-
-def _status_text(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"

@@ -328,14 +328,18 @@ def _on_threads(function: Callable[[T], None], items: list[T]) -> None:
             except BaseException as exc:
                 errors.append(exc)
 
-    threads = [threading.Thread(target=work, name=f"write-{i}", daemon=True)
-               for i in range(min(_WRITER_THREADS, len(items)) - 1)]
-    for thread in threads:
-        thread.start()
+    threads: list[threading.Thread] = []
     try:
+        for i in range(min(_WRITER_THREADS, len(items)) - 1):
+            thread = threading.Thread(target=work, name=f"write-{i}", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # out of threads (pids.max, RLIMIT_NPROC): fewer do the work
+                break
+            threads.append(thread)
         work()
     finally:
-        for thread in threads:
+        for thread in threads:  # also when this thread was interrupted: none writes on afterwards
             thread.join()
     if errors:
         raise errors[0]

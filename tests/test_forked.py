@@ -3,10 +3,14 @@ failures raised in the caller, no child left behind whatever stops the caller.""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -134,3 +138,116 @@ def test_a_caller_killed_with_sigkill_leaves_no_child_computing_on() -> None:
         time.sleep(0.05)
     os.kill(child, signal.SIGKILL)
     pytest.fail(f"the child {child} outlived its killed parent")
+
+
+# -- found by review: each of these failed before the fix -------------------------------------------
+
+def test_no_fork_by_default_while_another_thread_runs() -> None:
+    """A thread holding an import lock at the instant of fork leaves it held in the child,
+    which hung on its first import (1 cold build in 4 from three threads)."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not forked.can_fork()
+        assert forked.start(os.getpid).result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_threads_building_at_once_get_the_same_files() -> None:
+    spec = load_spec(ROOT / "thresholds.yaml")
+    want = render_all(spec, fork=False)
+    results: list[dict[str, str]] = []
+    threads = [threading.Thread(target=lambda: results.append(render_all(spec))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a build hung"
+    assert results == [want] * 3
+
+
+def test_a_caller_that_ignores_sigchld_still_gets_the_result() -> None:
+    """SIG_IGN for SIGCHLD makes the kernel reap children itself: waitpid then fails with
+    ECHILD after the whole result was read."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert forked.start(lambda: {"a": "b"}, fork=True).result() == {"a": "b"}
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_a_child_killed_while_sending_is_a_clear_error_not_a_truncated_pickle() -> None:
+    big = "x" * 20_000_000  # far more than the pipe holds: the child blocks sending it
+    pending = forked.start(lambda: big, fork=True)
+    pid = pending._pid
+    assert pid is not None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # until it is blocked writing to the pipe
+        if Path(f"/proc/{pid}/wchan").exists() and "pipe" in Path(f"/proc/{pid}/wchan").read_text():
+            break
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(forked.ChildFailed, match=r"without a whole result.*killed by SIGKILL"):
+        pending.result()
+
+
+def test_a_failing_fork_falls_back_to_one_process_without_leaking_descriptors(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", no_fork)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        assert forked.start(os.getpid, fork=True).result() == os.getpid()
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_pending_dropped_without_result_or_cancel_kills_its_child() -> None:
+    pending = forked.start(lambda: time.sleep(60), fork=True)
+    pid = pending._pid
+    assert pid is not None
+    del pending
+    gc.collect()
+    assert _gone(pid)
+
+
+def test_both_halves_failing_raise_the_same_error_forked_or_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generators import outputs
+
+    def monitoring(spec: object) -> dict[str, str]:
+        raise LookupError("monitoring half")
+
+    def tests_and_docs(spec: object) -> dict[str, str]:
+        raise ValueError("tests half")
+
+    monkeypatch.setattr(outputs, "_render_monitoring_and_packages", monitoring)
+    monkeypatch.setattr(outputs, "_render_tests_and_docs", tests_and_docs)
+    spec = load_spec(ROOT / "thresholds.yaml")
+    for fork in (True, False):
+        with pytest.raises(LookupError, match="monitoring half"):
+            render_all(spec, fork=fork)
+
+
+def test_the_cli_reports_a_killed_second_process_and_writes_nothing(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from generators import cli, outputs
+
+    me = os.getpid()
+
+    def killed(spec: object) -> dict[str, str]:
+        if os.getpid() != me:  # only ever the child
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("the tests half ran in the test process")
+
+    monkeypatch.setattr(outputs, "_render_tests_and_docs", killed)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["build", "--spec", str(ROOT / "thresholds.yaml"), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "second process ended without a whole result (killed by SIGKILL); nothing was written" in stderr.getvalue()
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -493,3 +493,27 @@ def test_the_command_stops_quietly_on_sigterm(tmp_path: Path) -> None:
     # 0: it had finished; 143: the handler ran; -15: still importing, before anything is written
     assert process.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM) and stderr == "", stderr
     assert not (tmp_path / "out" / STAGING).exists()
+
+
+def test_out_of_threads_while_staging_writes_with_fewer(tmp_path: Path, old_files: dict[str, str],
+                                                        new_files: dict[str, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """pids.max or RLIMIT_NPROC reached: starting the 5th writer thread fails. The threads
+    started and the caller write everything (found by review: the error escaped raw while
+    the started threads went on writing into a staging directory being removed)."""
+    import threading
+
+    root = seeded_root(tmp_path, old_files)
+    real_start, count = threading.Thread.start, {"n": 0}
+
+    def start(self: threading.Thread) -> None:
+        count["n"] += 1
+        if count["n"] >= 5:
+            raise RuntimeError("can't start new thread")
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    write_outputs(new_files, root)
+    assert count["n"] >= 5
+    assert snapshot(root) == expected(new_files)
+    assert not (root / ".generators-txn").exists()
