@@ -62,7 +62,7 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
     prefix = spec.settings.alert_prefix.lower()
     groups = []
     recorded: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
-    sources = tail_sources(spec)
+    sources = {a.name for a in tail_sources(spec)}  # by name: `in` a list compared alerts field by field
     for ind in spec.indicators.values():
         rules: list[dict[str, Any]] = []
         for rec in recordings_of(spec, ind):
@@ -75,7 +75,7 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
             rules.append(rule)
         # a tail source's condition, for the targets' recovery-tail clause (inhibition.py)
         for source in spec.alerts_of(ind):
-            if source in sources:
+            if source.name in sources:
                 rules.append({"record": condition_record(spec, source),
                               "expr": kind_of(source).alert_expr(spec, source)})
         rules += [render_alert(spec, a) for a in spec.alerts_of(ind)]
