@@ -63,6 +63,17 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _PositionLoader, node: yaml.Node) -> Any:
+    """construct_object, with its most common case (a string) taken directly: what
+    construct_yaml_str returns, without a pass through the constructor's bookkeeping."""
+    if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: _PositionLoader, node: yaml.MappingNode) -> LineMap:
     loader.flatten_mapping(node)
     result = LineMap()
@@ -76,13 +87,13 @@ def _construct_mapping(loader: _PositionLoader, node: yaml.MappingNode) -> LineM
             raise SourceProblem(_line(key_node), key,
                                 f"duplicate key {key!r} (first defined on line {result.key_lines[key]}); "
                                 "remove one of them")
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_lines[key] = _line(key_node)
     return result
 
 
 def _construct_sequence(loader: _PositionLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList([_construct(loader, child) for child in node.value])
     result.line = _line(node)
     result.item_lines = [_line(child) for child in node.value]
     return result
