@@ -6,18 +6,20 @@ once. Everything the build writes is written, fsynced and closed before main() r
 import os
 import sys
 
-from generators.cli import main
-
 try:
+    from generators.cli import main
+
     code = main()
-except KeyboardInterrupt:  # outside main()'s own handling (parsing the arguments, returning)
-    sys.stderr.write("interrupted; the outputs are unchanged or complete, never mixed\n")
+except KeyboardInterrupt:  # outside main()'s own handling (imports, parsing the arguments, returning)
+    if sys.stderr is not None:
+        sys.stderr.write("interrupted; the outputs are unchanged or complete, never mixed\n")
     code = 130
 if sys.argv[1:2] in (["build"], ["check"]):
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: what the interpreter's exit would report as status 120
-        code = code or 120
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what the interpreter's exit reports as status 120
+            code = code or 120
     os._exit(code)
 raise SystemExit(code)

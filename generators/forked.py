@@ -27,8 +27,8 @@ import sys
 import threading
 import traceback
 import weakref
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -57,7 +57,7 @@ class Pending(Generic[T]):
 
     def __init__(self, function: Callable[[], T], fork: bool) -> None:
         self._function: Callable[[], T] | None = function
-        self._pid: int | None = None
+        self._child: _Child | None = None
         if fork:
             self._fork(function)
 
@@ -65,12 +65,11 @@ class Pending(Generic[T]):
         for stream in (sys.stdout, sys.stderr):  # else the child's exit could write the caller's buffer again
             with contextlib.suppress(Exception):
                 stream.flush()
-        read, write = os.pipe()
         parent = os.getpid()
-        # SIGINT/SIGTERM are held from before the fork until the child is owned by this object
+        # SIGINT/SIGTERM are held from before the pipe until the child is owned by this object
         # (its finalizer registered): arriving in between, they would leave it unmanaged
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
+        with _stop_signals_held() as mask:
+            read, write = os.pipe()
             try:
                 pid = os.fork()
             except OSError:  # EAGAIN, ENOMEM: one process does it all
@@ -78,12 +77,11 @@ class Pending(Generic[T]):
                 os.close(write)
                 return
             if pid == 0:  # the child: never leaves this branch
-                _run_child(function, read, write, parent, blocked)
+                _run_child(function, read, write, parent, mask)
             os.close(write)
-            self._pid, self._read, self._function = pid, read, None
-            self._finalizer = weakref.finalize(self, _stop, pid, read)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            child = _Child(pid, read, self)
+            self._child, self._function = child, None
+            self._finalizer = weakref.finalize(self, child.stop)
 
     def result(self) -> T:
         """The function's value, or its exception raised here. Whatever interrupts the wait
@@ -91,18 +89,18 @@ class Pending(Generic[T]):
         if self._function is not None:
             function, self._function = self._function, None
             return function()
-        if self._pid is None:
+        if self._child is None:
             raise RuntimeError("result() or cancel() was already called")
-        pid, self._pid = self._pid, None
+        child, self._child = self._child, None
         self._finalizer.detach()
         data = b""
         try:
             chunks = []
-            while chunk := os.read(self._read, _PIPE_SIZE):
+            while chunk := os.read(child.read, _PIPE_SIZE):
                 chunks.append(chunk)
             data = b"".join(chunks)
         finally:
-            status = _stop(pid, self._read, kill=not data)
+            status = child.stop(kill=not data)
         whole = len(data) >= _HEADER and len(data) == _HEADER + int.from_bytes(data[:_HEADER], "big")
         if not whole:
             raise ChildFailed(f"the build's second process ended without a whole result ({status})")
@@ -114,8 +112,8 @@ class Pending(Generic[T]):
     def cancel(self) -> None:
         """Stop the child if it still runs (the caller failed and does not want its result)."""
         self._function = None
-        if self._pid is not None:
-            self._pid = None
+        if self._child is not None:
+            self._child = None
             self._finalizer()
 
 
@@ -123,22 +121,83 @@ def start(function: Callable[[], T], fork: bool | None = None) -> Pending[T]:
     """`function()` in a forked child when `fork` (default: `can_fork()`), else in the caller
     when `result()` is called. `fork=True` in a process with other threads risks a child that
     hangs on a lock (see above): tests only."""
+    for child in list(_CHILDREN):
+        if child.owner() is None:
+            child.stop()
     return Pending(function, can_fork() if fork is None else fork)
 
 
-def _stop(pid: int, read: int, kill: bool = True) -> str:
-    """Close the pipe, kill the child unless it is done, reap it; how it ended, as text."""
-    os.close(read)
-    if kill:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[set[signal.Signals]]:
+    """SIGINT and SIGTERM held (blocked) inside, delivered at the end if they came; yields
+    the mask to restore. The mask is read before it is changed: pthread_sigmask applies a
+    new mask and then runs the handler of a signal already pending, which may raise."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:  # reaped already: SIGCHLD ignored by the caller, or its handler reaped it
-        return "exit status unknown"
-    if os.WIFSIGNALED(status):
-        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        yield previous
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+# Every child not yet reaped. A signal's exception can interrupt its cleanup (inside a
+# finalizer it is only printed); the next start() stops each child whose Pending is gone,
+# so a long-lived caller is not left with zombies holding pipes.
+_CHILDREN: set[_Child] = set()
+
+
+class _Child:
+    """A forked child, addressed by a pidfd where Linux has them: a pid may be reused once the
+    child was reaped behind our back (a caller ignoring SIGCHLD), a pidfd may not."""
+
+    def __init__(self, pid: int, read: int, owner: Pending[Any]) -> None:
+        self.pid, self.read = pid, read
+        self.owner = weakref.ref(owner)
+        _CHILDREN.add(self)
+        self.pidfd: int | None = None
+        with contextlib.suppress(AttributeError, OSError):
+            self.pidfd = os.pidfd_open(pid)
+        self._read_open = True
+        self._stopped: str | None = None
+
+    def stop(self, kill: bool = True) -> str:
+        """Close the pipe, kill the child unless it is done, reap it; how it ended, as text.
+        Once; signals are held meanwhile, and if one interrupts anyway, the next start() ends it."""
+        if self._stopped is not None:
+            _CHILDREN.discard(self)
+            return self._stopped
+        with _stop_signals_held():
+            if self._read_open:
+                self._read_open = False
+                os.close(self.read)
+            if kill:
+                with contextlib.suppress(ProcessLookupError):
+                    if self.pidfd is not None:
+                        signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+                    else:
+                        os.kill(self.pid, signal.SIGKILL)
+            self._stopped = self._reap()
+            if self.pidfd is not None:
+                os.close(self.pidfd)
+                self.pidfd = None
+        _CHILDREN.discard(self)
+        return self._stopped
+
+    def _reap(self) -> str:
+        try:
+            if self.pidfd is not None:
+                result = os.waitid(os.P_PIDFD, self.pidfd, os.WEXITED)
+                if result is None:
+                    return "exit status unknown"
+                if result.si_code in (os.CLD_KILLED, os.CLD_DUMPED):
+                    return f"killed by {signal.Signals(result.si_status).name}"
+                return f"exit status {result.si_status}"
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already: SIGCHLD ignored by the caller, or its handler reaped it
+            return "exit status unknown"
+        if os.WIFSIGNALED(status):
+            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _run_child(function: Callable[[], object], read: int, write: int, parent: int, mask: set[signal.Signals]
@@ -147,7 +206,8 @@ def _run_child(function: Callable[[], object], read: int, write: int, parent: in
     try:
         os.close(read)
         for signum in _STOP_SIGNALS:
-            signal.signal(signum, signal.SIG_DFL)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored by the caller: by the child too
+                signal.signal(signum, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal held since the fork ends the child now
         _die_with(parent)
         try:

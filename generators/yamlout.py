@@ -10,6 +10,7 @@ the structure itself and asks PyYAML only for scalars it cannot prove plain (cac
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -84,16 +85,18 @@ def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: st
             _mapping(value, indent + 2, out)
         elif isinstance(value, list) and value:
             out.append(head + "\n")
-            if _shared is None:
+            shared = getattr(_local, "shared", None)
+            if shared is None:
                 _sequence(value, indent, out)  # PyYAML writes sequences in a mapping indentless
             else:
-                _shared_sequence(value, indent, out)
+                _shared_sequence(shared, value, indent, out)
         else:
             out.append(f"{head} {_value(value, indent + 2)}\n")
 
 
-# (id, indent) -> (the list, its lines); the list is kept so that its id stays its own
-_shared: dict[tuple[int, int], tuple[list[Any], list[str]]] | None = None
+# per thread (builds may run in several threads at once): (id, indent) -> (the list, its lines);
+# the list is kept so that its id stays its own
+_local = threading.local()
 
 
 @contextmanager
@@ -101,23 +104,22 @@ def shared_sequences() -> Iterator[None]:
     """Within it, a list written again at the same indentation reuses its text: the rule
     groups are written four times per build (rule file, PrometheusRule, Mimir, Thanos).
     Lists must not change while it lasts."""
-    global _shared
-    outer = _shared
-    _shared = {} if outer is None else outer
+    outer = getattr(_local, "shared", None)
+    _local.shared = {} if outer is None else outer
     try:
         yield
     finally:
-        _shared = outer
+        _local.shared = outer
 
 
-def _shared_sequence(data: list[Any], indent: int, out: list[str]) -> None:
-    assert _shared is not None
+def _shared_sequence(shared: dict[tuple[int, int], tuple[list[Any], list[str]]], data: list[Any], indent: int,
+                     out: list[str]) -> None:
     key = (id(data), indent)
-    known = _shared.get(key)
+    known = shared.get(key)
     if known is None or known[0] is not data:
         lines: list[str] = []
         _sequence(data, indent, lines)
-        known = _shared[key] = (data, lines)
+        known = shared[key] = (data, lines)
     out.extend(known[1])
 
 

@@ -172,6 +172,7 @@ class Oracle:
         known = self._values.get(id(policy))
         if known is not None and known[0] is policy:
             return known[1][i]
+        i = range(self.end)[i]  # an index as a list takes it (negative from the end; out of range: IndexError)
         key = (i, id(policy), self.slo.budget, self.slo.min_errors, self.guard, self.coverage_gate)
         answer = self._traffic.answers.get(key)
         if answer is None or answer[0] is not policy:
