@@ -73,3 +73,17 @@ def test_literal_blocks_with_lines_longer_than_the_width_take_the_fast_path_exac
             doc = {"tests": [{"name": text, "interval": "1m"}], "k": {"deep": text}}
             _document(doc)  # raises _Unsupported if it would fall back
             assert dump_yaml(doc) == dump_yaml(doc, pure=True)
+
+
+def test_multi_line_strings_of_every_shape_are_written_as_pyyaml_writes_them() -> None:
+    """Literal blocks are checked and indented in one pass over the text (a dashboard in a
+    ConfigMap is a block of 10^5 lines at 100x): random texts of awkward lines must give
+    PyYAML's bytes, or fall back to PyYAML."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["a", "b c", " lead", "trail ", "", "\t", "é", "#", "- x", "k: v", "  ", "x\r", "~", "{", "'"]
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) + rng.choice(["", "\n", "\n\n"])
+        doc = {"k": {"nested": text, "list": [{"v": text}]}}
+        assert dump_yaml(doc) == dump_yaml(doc, pure=True), repr(text)
