@@ -58,6 +58,7 @@ one notification either way, and the truer one).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generators.kinds import kind_of
 from generators.model import Alert, Spec
@@ -126,10 +127,9 @@ def tails_of(spec: Spec, target: Alert) -> list[TailPair]:
     return list(_plan(spec).by_target.get(target.name, ()))
 
 
-def tail_sources(spec: Spec) -> list[Alert]:
-    """Alerts whose condition is recorded (and held) because a target reads their tail."""
-    names = _plan(spec).sources
-    return [a for a in spec.alerts if a.name in names]
+def is_tail_source(spec: Spec, alert: Alert) -> bool:
+    """Whether the alert's condition is recorded (and held) because a target reads its tail."""
+    return alert.name in _plan(spec).sources
 
 
 @dataclass(frozen=True)
@@ -139,16 +139,10 @@ class _TailPlan:
     sources: frozenset[str]
 
 
-_last_plan: tuple[Spec, _TailPlan] | None = None
-
-
+@lru_cache(maxsize=8)  # a Spec hashes by identity, as for layout.layout()
 def _plan(spec: Spec) -> _TailPlan:
     """The pairs of one spec, computed once: every alert's rule, test and runbook asks for its
-    own, and recomputing them per alert made the build quadratic in the number of alerts.
-    One entry, keyed by identity: a build renders one spec (two with a profile) at a time."""
-    global _last_plan
-    if _last_plan is not None and _last_plan[0] is spec:
-        return _last_plan[1]
+    own, and recomputing them per alert made the build quadratic in the number of alerts."""
     by_name = {a.name: a for a in spec.alerts}
     seen: dict[tuple[str, str], TailPair] = {}
     for rule in inhibitions(spec):
@@ -164,9 +158,7 @@ def _plan(spec: Spec) -> _TailPlan:
     by_target: dict[str, tuple[TailPair, ...]] = {}
     for pair in pairs:
         by_target[pair.target.name] = (*by_target.get(pair.target.name, ()), pair)
-    plan = _TailPlan(pairs, by_target, frozenset(p.source.name for p in pairs))
-    _last_plan = (spec, plan)
-    return plan
+    return _TailPlan(pairs, by_target, frozenset(p.source.name for p in pairs))
 
 
 def condition_record(spec: Spec, source: Alert) -> str:
@@ -182,6 +174,6 @@ def firing_selector(source: Alert) -> str:
 
 def source_hold(spec: Spec, alert: Alert) -> int:
     """keep_firing_for of a tail source, in seconds (0: not a source)."""
-    if alert.name in _plan(spec).sources:
+    if is_tail_source(spec, alert):
         return SOURCE_HOLD_EVALUATIONS * spec.settings.evaluation_interval
     return 0

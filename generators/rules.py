@@ -5,13 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generators.durations import format_duration
-from generators.inhibition import (
-    condition_record,
-    firing_selector,
-    source_hold,
-    tail_sources,
-    tails_of,
-)
+from generators.inhibition import condition_record, firing_selector, is_tail_source, source_hold, tails_of
 from generators.kinds import kind_of
 from generators.kinds.base import Recording
 from generators.layout import dashboard_url, runbook_url
@@ -62,7 +56,6 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
     prefix = spec.settings.alert_prefix.lower()
     groups = []
     recorded: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
-    sources = {a.name for a in tail_sources(spec)}  # by name: `in` a list compared alerts field by field
     for ind in spec.indicators.values():
         rules: list[dict[str, Any]] = []
         for rec in recordings_of(spec, ind):
@@ -75,7 +68,7 @@ def render_rule_groups(spec: Spec) -> dict[str, Any]:
             rules.append(rule)
         # a tail source's condition, for the targets' recovery-tail clause (inhibition.py)
         for source in spec.alerts_of(ind):
-            if source.name in sources:
+            if is_tail_source(spec, source):
                 rules.append({"record": condition_record(spec, source),
                               "expr": kind_of(source).alert_expr(spec, source)})
         rules += [render_alert(spec, a) for a in spec.alerts_of(ind)]

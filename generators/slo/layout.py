@@ -6,6 +6,8 @@ and tests link to its panels; they import these facts from here, without grafana
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from generators.layout import slug
 from generators.model import Spec
 from generators.slo.model import SLO
@@ -22,15 +24,16 @@ def uid(spec: Spec) -> str:
     return f"{spec.settings.alert_prefix.lower()}-{KEY}"
 
 
+@lru_cache(maxsize=8)  # a Spec hashes by identity; it keeps its SLOs, so their ids stay their own
+def _positions(spec: Spec) -> dict[int, int]:
+    return {id(s): i for i, s in reversed(list(enumerate(spec.slos)))}
+
+
 def _position(spec: Spec, slo: SLO) -> int:
     """spec.slos.index(slo) without comparing SLOs field by field (asked for every SLO by
     every test case: it grew with the square of the SLOs). Keys are unique, so the SLO
     identical to `slo` is also the first equal one; anything else asks the tuple."""
-    known: tuple[tuple[SLO, ...], dict[int, int]] | None = spec.__dict__.get("_slo_positions")
-    if known is None or known[0] is not spec.slos:  # the tuple is kept, so the ids stay their own
-        known = (spec.slos, {id(s): i for i, s in reversed(list(enumerate(spec.slos)))})
-        object.__setattr__(spec, "_slo_positions", known)
-    position = known[1].get(id(slo))
+    position = _positions(spec).get(id(slo))
     return spec.slos.index(slo) if position is None else position
 
 
