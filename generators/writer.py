@@ -45,6 +45,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import signal
 import stat
 import threading
@@ -64,35 +65,6 @@ class OutputRootError(Exception):
 
 class WriteFailed(Exception):
     """The tree could not be switched; the old outputs are in place."""
-
-
-def _rmtree(path: Path, ignore_errors: bool = False) -> None:
-    import shutil  # only where a build failed or was killed: its import (bz2, lzma) is 3% of a build
-
-    shutil.rmtree(path, ignore_errors=ignore_errors)
-
-
-def _remove_staging(staging: Path) -> None:
-    """Remove the staging directory of a finished build: empty directories (its files were
-    renamed into the tree) and the hard links to the replaced files. Errors are left for the
-    caller to see: the directory is still there."""
-    with contextlib.suppress(OSError):
-        for top, dirs, names in os.walk(staging, topdown=False):
-            for name in names:
-                os.unlink(os.path.join(top, name))
-            for name in dirs:
-                path = os.path.join(top, name)
-                if os.path.islink(path):
-                    os.unlink(path)
-                else:
-                    os.rmdir(path)
-        os.rmdir(staging)
-
-
-def _copy2(source: Path, target: Path, follow_symlinks: bool) -> None:
-    import shutil
-
-    shutil.copy2(source, target, follow_symlinks=follow_symlinks)
 
 
 # -- the output root ------------------------------------------------------------------------
@@ -222,15 +194,13 @@ def _plan(files: dict[str, str], root: Path) -> Plan:
         target = root / rel
         _check_parents(root, rel, root_dev, checked_dirs)
         try:  # the common cases in one system call: no file yet, or a regular file
-            mode: int | None = os.lstat(target).st_mode
+            mode = os.lstat(target).st_mode
         except FileNotFoundError:
-            mode = None
-        except OSError:
-            mode = -1  # the checks below say what is wrong
-        if mode is None:
             plan.writes[rel] = data
             continue
-        if mode >= 0 and stat.S_ISREG(mode):
+        except OSError:
+            mode = 0  # not a regular file: the checks below say what is wrong
+        if stat.S_ISREG(mode):
             plan.existed.add(rel)
             if not _same_content(target, data):
                 plan.writes[rel] = data
@@ -310,9 +280,9 @@ def _fsync_dirs(directories: list[Path]) -> None:
 
 def _on_threads(function: Callable[[T], None], items: list[T]) -> None:
     """function(item) for each item on up to _WRITER_THREADS threads (the caller's among
-    them); the first error is raised once every thread has stopped, so nothing is written
-    behind the caller's back afterwards. Plain threads: the import of concurrent.futures
-    alone would cost 5% of a build of the committed spec."""
+    them); after the first error no thread takes more work, and the error is raised once every
+    thread has stopped, so nothing is written behind the caller's back afterwards; a thread
+    that cannot start (pids.max, RLIMIT_NPROC) leaves the work to fewer."""
     pending = iter(items)
     taking = threading.Lock()
     errors: list[BaseException] = []
@@ -334,7 +304,7 @@ def _on_threads(function: Callable[[T], None], items: list[T]) -> None:
             thread = threading.Thread(target=work, name=f"write-{i}", daemon=True)
             try:
                 thread.start()
-            except RuntimeError:  # out of threads (pids.max, RLIMIT_NPROC): fewer do the work
+            except RuntimeError:  # out of threads
                 break
             threads.append(thread)
         work()
@@ -368,7 +338,7 @@ def _stage(plan: Plan, root: Path) -> dict[str, object]:
             try:
                 os.link(root / rel, backup, follow_symlinks=False)
             except OSError:  # a filesystem without hard links: a copy restores the same content
-                _copy2(root / rel, backup, follow_symlinks=False)
+                shutil.copy2(root / rel, backup, follow_symlinks=False)
         _fsync_dirs([Path(p) for p, _, _ in os.walk(staging)])
         journal = {
             "state": "commit",
@@ -380,7 +350,7 @@ def _stage(plan: Plan, root: Path) -> dict[str, object]:
         _write_journal(staging, journal)
         return journal
     except BaseException as exc:
-        _rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
             raise WriteFailed(f"staging the new outputs failed ({exc.strerror or exc}); nothing was changed") from None
         raise
@@ -399,10 +369,8 @@ def _roll_forward(root: Path, journal: dict[str, object]) -> None:
         staged, target = staging / "new" / rel, root / rel
         try:
             os.replace(staged, target)
-        except FileNotFoundError:
-            if not staged.exists():
-                pass  # renamed in place before an interruption
-            else:  # a directory of its own, new in this build
+        except FileNotFoundError:  # its directory is new in this build, or it was renamed before an interruption
+            if staged.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staged, target)
         touched.add(target.parent)
@@ -445,9 +413,9 @@ def _finish(root: Path) -> None:
     staging = root / STAGING
     with contextlib.suppress(FileNotFoundError):
         (staging / JOURNAL).unlink()  # from here on the staging directory is garbage
-    _remove_staging(staging)
+    shutil.rmtree(staging, ignore_errors=True)
     if staging.exists():
-        _rmtree(staging)  # the error this time
+        shutil.rmtree(staging)  # the error this time
 
 
 def recover(root: Path) -> str:
@@ -461,7 +429,7 @@ def recover(root: Path) -> str:
     try:
         journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        _rmtree(staging)
+        shutil.rmtree(staging)
         return "discarded"
     except (OSError, ValueError) as exc:
         raise WriteFailed(f"{staging / JOURNAL} is unreadable ({exc}); an interrupted build cannot be "
