@@ -96,7 +96,7 @@ def _build_or_check(args: argparse.Namespace) -> int:
         return 1
     try:
         files = render_all(spec)
-    except ChildFailed as exc:  # killed (the OOM killer's pick: it holds half the outputs)
+    except ChildFailed as exc:  # the second process was killed (SIGKILL, the OOM killer)
         emit(f"{args.command}: {exc}; nothing was written", sys.stderr)
         return 1
     try:

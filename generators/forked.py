@@ -62,9 +62,7 @@ class Pending(Generic[T]):
             self._fork(function)
 
     def _fork(self, function: Callable[[], T]) -> None:
-        for stream in (sys.stdout, sys.stderr):  # else the child's exit could write the caller's buffer again
-            with contextlib.suppress(Exception):
-                stream.flush()
+        _flush_stdio()  # else the child's exit could write the caller's buffered output again
         parent = os.getpid()
         # SIGINT/SIGTERM are held from before the pipe until the child is owned by this object
         # (its finalizer registered): arriving in between, they would leave it unmanaged
@@ -187,8 +185,7 @@ class _Child:
         try:
             if self.pidfd is not None:
                 result = os.waitid(os.P_PIDFD, self.pidfd, os.WEXITED)
-                if result is None:
-                    return "exit status unknown"
+                assert result is not None  # None only with WNOHANG
                 if result.si_code in (os.CLD_KILLED, os.CLD_DUMPED):
                     return f"killed by {signal.Signals(result.si_status).name}"
                 return f"exit status {result.si_status}"
@@ -224,10 +221,14 @@ def _run_child(function: Callable[[], object], read: int, write: int, parent: in
         while view:
             view = view[os.write(write, view):]
     finally:  # a broken pipe (the caller is gone) or anything else: the child ends here
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        _flush_stdio()
         os._exit(code)
+
+
+def _flush_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed, or None when started without the descriptor
+            stream.flush()
 
 
 def _die_with(parent: int) -> None:
