@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generators.loader.build import load_spec
-from generators.mixin import NUMBER_RE, MixinDrift, choose_sentinels, numbers_in, render_mixin
+from generators.mixin import NUMBER_RE, WORD_RE, MixinDrift, choose_sentinels, numbers_in, render_mixin, words_in
 from generators.model import Spec, Threshold
 from generators.monitoring import Monitoring, render_monitoring_data
 from generators.outputs import render_all, render_monitoring
@@ -219,7 +219,22 @@ def test_sentinels_never_collide_with_the_spec(spec: Spec) -> None:
     assert len(set(second.thresholds.values())) == len(spec.alerts)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="0123456789.ab -\n\"", max_size=40))
+# the characters the token scan keeps, blanks, splits on, or keeps while no pattern matches them
+_SCAN_ALPHABET = "0123456789.ab -\n\"qQzZxXpfsel\u2028\u00a0\u2265\u00e9"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
 def test_numbers_in_finds_what_the_number_pattern_finds(text: str) -> None:
     assert numbers_in(text) == set(NUMBER_RE.findall(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    # near-sentinels: a "qz" in any case, maybe "sel", digits, an ending, each part maybe broken
+    st.tuples(st.sampled_from(["qz", "Qz", "QZ", "qZ", "q", "z"]), st.sampled_from(["sel", "", "se", "Sel"]),
+              st.sampled_from(["0", "12", "", "3.4"]), st.sampled_from(["x", "xpfx", "XPFX", "xpf", "xx", ""]))
+    .map("".join),
+    st.sampled_from([" ", ".", "\u00e9", "\u2028", "\u00a0", "a", "-", "\n"])), max_size=8).map("".join))
+def test_words_in_finds_what_the_word_patterns_find(text: str) -> None:
+    assert words_in(text) == set(WORD_RE.findall(text)) | {w.lower() for w in re.findall(r"(?i)qz[0-9]+xpfx", text)}
