@@ -3,6 +3,7 @@ awkward scalars (quoting, literal blocks, numbers) a spec can produce."""
 
 from __future__ import annotations
 
+import re
 from itertools import takewhile
 
 import yaml
@@ -10,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generators.outputs import render_all
-from generators.yamlout import _document, dump_yaml
+from generators.yamlout import _FIRST_LINE_RE, _document, _literal, _Unsupported, dump_yaml
 
 AWKWARD = [
     "yes", "no", "on", "null", "~", "", " lead", "trail ", "a: b", "a #b", "a#b", "#x", "-x", "- x", "?x", ":x",
@@ -87,3 +88,27 @@ def test_multi_line_strings_of_every_shape_are_written_as_pyyaml_writes_them() -
         text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) + rng.choice(["", "\n", "\n\n"])
         doc = {"k": {"nested": text, "list": [{"v": text}]}}
         assert dump_yaml(doc) == dump_yaml(doc, pure=True), repr(text)
+
+
+# what _literal's str-method checks stand for: every line empty or _LINE_RE
+_BODY_RE = re.compile(r"(?:[\x20-\x7e]*[\x21-\x7e])?(?:\n(?:[\x20-\x7e]*[\x21-\x7e])?)*")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="a #-:\n\t\x7f\x0b\r\u00e9\u2028~", max_size=16), st.sampled_from([0, 2, 6]))
+@example("a\nb \nc", 2)  # a later line's trailing space
+@example("a\n \nc", 2)  # a line of spaces only
+@example("a\nb ", 2)  # the last line's trailing space
+@example("a\nb\x7f", 0)
+@example("a\n\nb\n", 4)
+def test_literal_blocks_take_the_fast_path_exactly_when_every_line_is_plain(text: str, indent: int) -> None:
+    body = text.removesuffix("\n")
+    plain = bool(body) and not text.endswith("\n\n") and bool(_FIRST_LINE_RE.match(body.partition("\n")[0])) \
+        and _BODY_RE.fullmatch(body) is not None
+    try:
+        block = _literal(text, indent)
+    except _Unsupported:
+        assert not plain, repr(text)
+        return
+    assert plain, repr(text)
+    assert block.split("\n", 1)[1] == re.sub(r"^(?=[^\n])", " " * indent, body, flags=re.M)
