@@ -54,3 +54,21 @@ def test_render_values_reads_like_the_reference(values: list[float | None]) -> N
 
 def test_render_values_examples() -> None:
     assert render_values([1, 2, 3, None, None, math.nan, 5, 5, 4]) == "1+1x2 _x2 stale 5+0x1 4"
+
+
+# no gaps or stale markers (the C path): runs of equal steps, breaks, infinities, -0.0
+_runs = st.lists(st.tuples(st.sampled_from([0.0, 1.0, -1.0, 0.5, -0.0, 1e300, math.inf]), st.integers(0, 6)),
+                 max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([0.0, 3.0, -2.5, math.inf, -math.inf, 1e300]), _runs,
+       st.lists(st.floats(allow_nan=False, width=16), max_size=4))
+def test_series_without_gaps_read_like_the_reference(first: float, runs: list[tuple[float, int]],
+                                                     tail: list[float]) -> None:
+    values = [first]
+    for step, count in runs:
+        for _ in range(count):
+            values.append(values[-1] + step)
+    values += tail
+    assert render_values(values) == reference(values)
