@@ -74,12 +74,14 @@ def _document(data: Any) -> list[str]:
 def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: str | None = None) -> None:
     pad = " " * indent
     start = pad if first_prefix is None else first_prefix
+    inline_limit = _MAX_WIDTH - 2 - indent
     for key, value in data.items():
-        if type(key) is not str:
-            raise _Unsupported
-        head = f"{start}{_key(key)}:"
+        text = _KEY_TEXTS.get(key)  # only str keys are ever stored, so no other type is found
+        if text is None:
+            text = _key_text(key)
+        head = f"{start}{text}:"
         start = pad
-        if type(value) is str and "\n" not in value and len(value) + indent < _MAX_WIDTH - 2:
+        if type(value) is str and len(value) < inline_limit and "\n" not in value:
             out.append(f"{head} {_scalar(value)}\n")  # the common case, without _value's dispatch
         elif isinstance(value, dict) and value:
             out.append(head + "\n")
@@ -159,10 +161,18 @@ def _value(value: Any, indent: int) -> str:
     raise _Unsupported
 
 
-def _key(key: str) -> str:
-    if len(key) > 120 or "\n" in key:
+# mapping keys as written, looked up in C: a few hundred distinct keys make up the
+# half million keys a 100x build writes
+_KEY_TEXTS: dict[str, str] = {}
+
+
+def _key_text(key: object) -> str:
+    if type(key) is not str or len(key) > 120 or "\n" in key:
         raise _Unsupported
-    return _scalar(key)
+    text = _scalar(key)
+    if len(_KEY_TEXTS) < 1 << 16:  # bounded: keys come from the spec too (label names)
+        _KEY_TEXTS[key] = text
+    return text
 
 
 @lru_cache(maxsize=1 << 16)  # label values, units, names repeat across files

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from itertools import takewhile
 
+import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -112,3 +113,13 @@ def test_literal_blocks_take_the_fast_path_exactly_when_every_line_is_plain(text
         return
     assert plain, repr(text)
     assert block.split("\n", 1)[1] == re.sub(r"^(?=[^\n])", " " * indent, body, flags=re.M)
+
+
+def test_keys_the_fast_path_cannot_write_go_to_pyyaml_every_time() -> None:
+    # the key cache holds only keys the fast path wrote: an int key, or a str key too long
+    # or multi-line, falls back however often it comes, also after a plain key was cached
+    for doc in ({"k": "v", 1: "a"}, {"k": {2: "b"}}, {"x" * 121: "v"}, {"a\nb": "v"}, {"k": "v", True: "t"}):
+        for _ in range(2):
+            with pytest.raises(_Unsupported):
+                _document(doc)
+            assert dump_yaml(doc) == dump_yaml(doc, pure=True)
