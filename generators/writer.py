@@ -261,8 +261,11 @@ def _write_file(path: Path, data: bytes) -> None:
 
 # fsync waits on the disk, not the CPU, and releases the GIL: files written and fsynced by
 # several threads at once share the disk's flushes (a 100x build's 2,700 files: 0.75 s one
-# after the other, 0.26 s with 16 threads, about what writing them without fsync costs)
-_WRITER_THREADS = 16
+# after the other, 0.26 s with 16 threads, about what writing them without fsync costs).
+# Beyond a few threads they contend for the one directory most files go to: on a slower
+# day for the same disk, writing a 100x build's outputs took a median 1.27 s with 4 or 8
+# threads and 1.68 s with 16 (six interleaved runs each), so 8.
+_WRITER_THREADS = 8
 _DONE = object()
 T = TypeVar("T")
 
