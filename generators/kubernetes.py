@@ -19,7 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from generators.alertmanager import CONFIG_FILE, render_alertmanager_config
+import yaml
+
+from generators.alertmanager import CONFIG_FILE
 from generators.mixin import is_dashboard, is_rule_file, rule_groups
 from generators.model import Spec
 from generators.yamlout import GENERATED_HEADER, dump_yaml
@@ -27,6 +29,7 @@ from generators.yamlout import GENERATED_HEADER, dump_yaml
 OUT = "deploy/kubernetes"
 CONFIG_DIR = "/etc/alertmanager/config"
 SECRETS_DIR = "/etc/alertmanager/secrets"
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def object_name(text: str) -> str:
@@ -80,11 +83,15 @@ def _rewrite_files(node: Any, paths: dict[str, str], secret: str) -> Any:
     return node
 
 
-def alertmanager_secret(spec: Spec, files: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def alertmanager_secret(spec: Spec, files: dict[str, str], config: dict[str, Any] | None = None
+                        ) -> tuple[str, dict[str, Any]]:
+    """`config`: the tree behind files[CONFIG_FILE] when the caller has it (building it again
+    costs 1% of parsing that file back at 100x); else the file is parsed."""
     secret = spec.packaging.credentials_secret
     paths = credential_keys(spec)
-    # the tree behind files[CONFIG_FILE], built again (1% of parsing that file back at 100x)
-    config = _rewrite_files(render_alertmanager_config(spec), paths, secret)
+    if config is None:
+        config = yaml.load(files[CONFIG_FILE], Loader=_Loader)
+    config = _rewrite_files(config, paths, secret)
     config["templates"] = [f"{CONFIG_DIR}/*.tmpl"]
     templates = {posixpath.basename(p): c for p, c in files.items() if p.startswith("alertmanager/templates/")}
     name = f"alertmanager-{spec.settings.alert_prefix.lower()}"
@@ -112,9 +119,11 @@ def alertmanager_secret(spec: Spec, files: dict[str, str]) -> tuple[str, dict[st
 
 
 def render_kubernetes(spec: Spec, files: dict[str, str],
-                      groups_of: Mapping[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+                      groups_of: Mapping[str, list[dict[str, Any]]] | None = None,
+                      alertmanager_config: dict[str, Any] | None = None) -> dict[str, str]:
     """`files`: the rendered outputs (rule files, dashboards, Alertmanager config); `groups_of`:
-    the groups of each rule file when the caller has them (else parsed from `files`)."""
+    the groups of each rule file, and `alertmanager_config` the tree of the Alertmanager
+    config, when the caller has them (else parsed from `files`)."""
     out = {}
     for path in sorted(files):
         if is_rule_file(path):
@@ -125,6 +134,6 @@ def render_kubernetes(spec: Spec, files: dict[str, str],
             key = object_name(posixpath.basename(path).removesuffix(".json"))
             out[f"{OUT}/grafana-dashboard-{key}.yaml"] = dump_yaml(dashboard_config_map(spec, path, files[path]))
     if CONFIG_FILE in files:
-        header, manifest = alertmanager_secret(spec, files)
+        header, manifest = alertmanager_secret(spec, files, alertmanager_config)
         out[f"{OUT}/alertmanager-secret.yaml"] = dump_yaml(manifest, header=header)
     return out

@@ -39,7 +39,7 @@ def render_all(spec: Spec, fork: bool | None = None) -> dict[str, str]:
 
 
 def _render_monitoring_and_packages(spec: Spec) -> dict[str, str]:
-    from generators.alertmanager import render_alertmanager
+    from generators.alertmanager import render_alertmanager, render_alertmanager_config
     from generators.deployment import render_deployment_files
     from generators.kubernetes import render_kubernetes
     from generators.mixin import render_mixin
@@ -53,7 +53,9 @@ def _render_monitoring_and_packages(spec: Spec) -> dict[str, str]:
         files.update(render_alertmanager(spec))  # the Kubernetes Secret repackages it
         files.update(render_deployment_files(spec.deployment))
         files.update(render_mixin(spec, render_monitoring_data, data, "\n".join(monitoring.values())))
-        files.update(render_kubernetes(spec, files, data.rule_groups()))
+        # the Secret's config from the tree, built again, not parsed back from the file
+        config = render_alertmanager_config(spec) if spec.routing is not None else None
+        files.update(render_kubernetes(spec, files, data.rule_groups(), config))
         files.update(render_ruler(spec, files, data.rule_groups()))
     return files
 

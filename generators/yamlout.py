@@ -76,7 +76,8 @@ def _mapping(data: dict[Any, Any], indent: int, out: list[str], first_prefix: st
     start = pad if first_prefix is None else first_prefix
     inline_limit = _MAX_WIDTH - 2 - indent
     for key, value in data.items():
-        text = _KEY_TEXTS.get(key)  # only str keys are ever stored, so no other type is found
+        # exact str only: a str subclass or str Enum equal to a cached key is PyYAML's to refuse
+        text = _KEY_TEXTS.get(key) if type(key) is str else None
         if text is None:
             text = _key_text(key)
         head = f"{start}{text}:"

@@ -122,3 +122,19 @@ def test_the_alertmanager_secret_references_credential_files_and_holds_none(
     path.write_text(config_text)
     result = subprocess.run([require_tool("amtool"), "check-config", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_secret_packages_the_config_it_is_given(spec: Spec, files: dict[str, str]) -> None:
+    # the build hands over the config's tree (not parsed back); alone, render_kubernetes parses
+    # files' config, and a changed config there is the one packaged
+    from generators.alertmanager import render_alertmanager_config
+
+    secret = "deploy/kubernetes/alertmanager-secret.yaml"
+    assert render_kubernetes(spec, files)[secret] == files[secret]
+    assert render_kubernetes(spec, files, alertmanager_config=render_alertmanager_config(spec))[secret] == files[secret]
+    changed = {**files, "alertmanager/alertmanager.yml": files["alertmanager/alertmanager.yml"].replace(
+        "resolve_timeout: 5m", "resolve_timeout: 7m")}
+    assert changed["alertmanager/alertmanager.yml"] != files["alertmanager/alertmanager.yml"]
+    manifest = yaml.safe_load(render_kubernetes(spec, changed)[secret])
+    packaged = yaml.safe_load(manifest["stringData"]["alertmanager.yaml"])
+    assert packaged["global"]["resolve_timeout"] == "7m"

@@ -123,3 +123,17 @@ def test_keys_the_fast_path_cannot_write_go_to_pyyaml_every_time() -> None:
             with pytest.raises(_Unsupported):
                 _document(doc)
             assert dump_yaml(doc) == dump_yaml(doc, pure=True)
+
+
+def test_a_key_equal_to_a_cached_str_but_not_a_str_is_still_pyyamls_to_refuse() -> None:
+    import enum
+
+    class Key(enum.StrEnum):
+        k = "k"
+
+    dump_yaml({"k": 1})  # "k" is now in the key cache
+    for _ in range(2):
+        with pytest.raises(_Unsupported):
+            _document({Key.k: 1})
+        with pytest.raises(yaml.representer.RepresenterError):
+            dump_yaml({Key.k: 1})
