@@ -168,7 +168,8 @@ _KEY_TEXTS: dict[str, str] = {}
 
 
 def _key_text(key: object) -> str:
-    if type(key) is not str or len(key) > 120 or "\n" in key:
+    # not printable (line and paragraph separators, \r, \x85, ...): PyYAML's to quote or refuse
+    if type(key) is not str or len(key) > 120 or not key.isprintable():
         raise _Unsupported
     text = _scalar(key)
     if len(_KEY_TEXTS) < 1 << 16:  # bounded: keys come from the spec too (label names)

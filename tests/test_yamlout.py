@@ -118,7 +118,8 @@ def test_literal_blocks_take_the_fast_path_exactly_when_every_line_is_plain(text
 def test_keys_the_fast_path_cannot_write_go_to_pyyaml_every_time() -> None:
     # the key cache holds only keys the fast path wrote: an int key, or a str key too long
     # or multi-line, falls back however often it comes, also after a plain key was cached
-    for doc in ({"k": "v", 1: "a"}, {"k": {2: "b"}}, {"x" * 121: "v"}, {"a\nb": "v"}, {"k": "v", True: "t"}):
+    for doc in ({"k": "v", 1: "a"}, {"k": {2: "b"}}, {"x" * 121: "v"}, {"a\nb": "v"}, {"k": "v", True: "t"},
+                {"a\u2029": 1}, {"\r": "a"}, {"b\x85": "c"}, {"t\tab": 1}):
         for _ in range(2):
             with pytest.raises(_Unsupported):
                 _document(doc)
