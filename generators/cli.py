@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import signal
 import sys
@@ -13,8 +14,8 @@ from generators.backtest import arguments as backtest_arguments
 from generators.console import emit
 from generators.forked import ChildFailed
 from generators.loader.build import SpecInvalid, load_spec
-from generators.outputs import render_all
-from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_outputs
+from generators.outputs import render_all, render_parts
+from generators.writer import OutputRootError, WriteFailed, diff_outputs, write_output_parts
 
 IMPORT_DEADLINE = 30.0  # generators.grafana_import.REQUEST_DEADLINE (tests/test_import.py checks they agree)
 
@@ -94,15 +95,15 @@ def _build_or_check(args: argparse.Namespace) -> int:
         for error in exc.errors:
             emit(f"  {error}", sys.stderr)
         return 1
+    rendered: list[str] = []
     try:
-        files = render_all(spec)
+        if args.command == "check":
+            return _check(render_all(spec), args)
+        with contextlib.closing(render_parts(spec)) as parts:
+            changed = write_output_parts((_counted(part, rendered) for part in parts), args.out)
     except ChildFailed as exc:  # the second process was killed (SIGKILL, the OOM killer)
         emit(f"{args.command}: {exc}; nothing was written", sys.stderr)
         return 1
-    try:
-        if args.command == "check":
-            return _check(files, args)
-        changed = write_outputs(files, args.out)
     except OutputRootError as exc:
         emit(f"{args.command}: {exc}", sys.stderr)
         return 2
@@ -110,10 +111,15 @@ def _build_or_check(args: argparse.Namespace) -> int:
         emit(f"{args.command}: {exc}", sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    emit(f"build: {len(files)} files from {args.spec}, {len(changed)} changed ({elapsed * 1000:.0f} ms)")
+    emit(f"build: {len(rendered)} files from {args.spec}, {len(changed)} changed ({elapsed * 1000:.0f} ms)")
     for rel in changed:
         emit(f"  {rel}")
     return 0
+
+
+def _counted(part: dict[str, str], paths: list[str]) -> dict[str, str]:
+    paths += part
+    return part
 
 
 def _check(files: dict[str, str], args: argparse.Namespace) -> int:

@@ -13,6 +13,9 @@ build is a small journaled transaction inside the output root:
    a path leaving the root) is an error now, before the tree is touched.
 4. Stage: `.generators-txn/new/<path>` gets each changed file (mode 0666 minus the umask,
    fsynced); `.generators-txn/old/<path>` a hard link to each file to be replaced or removed.
+   The files may come in parts (`write_output_parts`: the build's second process sends its
+   own while it renders the rest): steps 3-4 run for each part as it comes, the stale files
+   are planned after the last.
 5. Commit: `.generators-txn/journal.json` is written to a temp name, fsynced and renamed in
    place: that rename is the commit point.
 6. Apply: each staged file is renamed over its target, stale files are unlinked, directories
@@ -31,7 +34,9 @@ few milliseconds) or after a kill and before the next run may see some files old
 new, plus `.generators-txn/`. A build that fails with an error undoes itself: the old tree
 and no staging directory remain. SIGINT/SIGTERM arriving during steps 2-7 are held until the
 tree is consistent (old or new, no staging), then handled as the program would have (when
-called from the main thread; the CLI is).
+called from the main thread; the CLI is); one held before the commit ends the build there,
+with the old tree (so a build waiting for its second process stops when the next part
+comes, not after the whole build).
 Across a power loss the same holds as far as the filesystem keeps fsynced data: files and
 the journal are fsynced before the commit and directories after the apply.
 
@@ -43,13 +48,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import shutil
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -94,21 +100,23 @@ def output_root(out: Path | str, create: bool) -> Path:
 
 
 @contextlib.contextmanager
-def _stop_signals_deferred() -> Iterator[None]:
+def _stop_signals_deferred() -> Iterator[list[int]]:
     """SIGINT/SIGTERM arriving inside the block take effect (with the program's own handlers)
-    once the tree is consistent again. Python runs signal handlers in the main thread only, so
-    this holds whichever thread the kernel picks; from another thread it cannot be arranged."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    once the tree is consistent again; the block sees them in the list it gets. Python runs
+    signal handlers in the main thread only, so this holds whichever thread the kernel picks;
+    from another thread it cannot be arranged."""
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
 
     def hold(signum: int, frame: object) -> None:
-        received.append(signum)
+        if previous.get(signum) is not signal.SIG_IGN:  # ignored by the program: ignored here too
+            received.append(signum)
 
     previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
@@ -140,7 +148,7 @@ def _check_rel(rel: str) -> None:
         raise WriteFailed(f"refusing to write {rel!r}: not a plain path inside the output root")
 
 
-def generated_dirs(files: dict[str, str]) -> list[str]:
+def generated_dirs(files: Collection[str]) -> list[str]:
     """The top-level directories the spec renders into: where stale outputs are looked for."""
     return sorted({rel.split("/", 1)[0] for rel in files if "/" in rel})
 
@@ -154,7 +162,7 @@ def is_generated(path: Path) -> bool:
     return GENERATED_MARK in head.lower()
 
 
-def stale_outputs(files: dict[str, str], root: Path) -> list[str]:
+def stale_outputs(files: Collection[str], root: Path) -> list[str]:
     """Generated-looking files on disk that the spec no longer produces."""
     stale = []
     for top in generated_dirs(files):
@@ -175,35 +183,39 @@ def stale_outputs(files: dict[str, str], root: Path) -> list[str]:
 
 @dataclass
 class Plan:
-    writes: dict[str, bytes] = field(default_factory=dict)
+    writes: list[str] = field(default_factory=list)  # staged under STAGING/new
     deletes: list[str] = field(default_factory=list)
     existed: set[str] = field(default_factory=set)  # writes that replace a file
+    paths: set[str] = field(default_factory=set)  # every rendered path (the rest is stale)
+    checked_dirs: set[str] = field(default_factory=set)
 
     @property
     def changed(self) -> list[str]:
         return sorted([*self.writes, *self.deletes])
 
 
-def _plan(files: dict[str, str], root: Path) -> Plan:
-    plan = Plan()
-    root_dev = os.stat(root).st_dev
-    checked_dirs: set[str] = set()
+def _plan_part(files: dict[str, str], root: Path, root_dev: int, plan: Plan) -> dict[str, bytes]:
+    """Add one part of the rendered files to `plan`; returns the content to stage, by path."""
+    writes: dict[str, bytes] = {}
     for rel, content in files.items():
         _check_rel(rel)
+        if rel in plan.paths:
+            raise WriteFailed(f"{rel} was rendered twice; a generator bug, nothing was changed")
+        plan.paths.add(rel)
         data = content.encode("utf-8")
         target = root / rel
-        _check_parents(root, rel, root_dev, checked_dirs)
+        _check_parents(root, rel, root_dev, plan.checked_dirs)
         try:  # the common cases in one system call: no file yet, or a regular file
             mode = os.lstat(target).st_mode
         except FileNotFoundError:
-            plan.writes[rel] = data
+            writes[rel] = data
             continue
         except OSError:
             mode = 0  # not a regular file: the checks below say what is wrong
         if stat.S_ISREG(mode):
             plan.existed.add(rel)
             if not _same_content(target, data):
-                plan.writes[rel] = data
+                writes[rel] = data
             continue
         if target.is_dir():
             raise WriteFailed(f"{rel} is a directory where a generated file belongs; move it away and build again")
@@ -211,11 +223,15 @@ def _plan(files: dict[str, str], root: Path) -> Plan:
             plan.existed.add(rel)
             if target.is_file() and _same_content(target, data):
                 continue
-        plan.writes[rel] = data
-    for rel in stale_outputs(files, root):
-        _check_parents(root, rel, root_dev, checked_dirs)
+        writes[rel] = data
+    plan.writes += writes
+    return writes
+
+
+def _plan_deletes(root: Path, root_dev: int, plan: Plan) -> None:
+    for rel in stale_outputs(plan.paths, root):
+        _check_parents(root, rel, root_dev, plan.checked_dirs)
         plan.deletes.append(rel)
-    return plan
 
 
 def _same_content(path: Path, data: bytes) -> bool:
@@ -327,14 +343,37 @@ def _write_journal(staging: Path, journal: dict[str, object]) -> None:
     _fsync_dir(staging)
 
 
-def _stage(plan: Plan, root: Path) -> dict[str, object]:
+def _open_staging(root: Path) -> Path:
     staging = root / STAGING
     try:
         staging.mkdir()
     except OSError as exc:
         raise OutputRootError(f"--out {root} is not writable ({exc.strerror}); nothing was written") from None
+    return staging
+
+
+def _stage_parts(parts: Iterator[dict[str, str]], root: Path, stop: list[int]) -> tuple[Plan, dict[str, object]]:
+    """Plan and stage each part as it comes (the next one is rendered meanwhile), then the
+    stale files' removal, the backups and the journal: the commit point. Until then the tree
+    is untouched, and a failure removes the staging directory (made only once a file
+    changes: an up-to-date tree may be read-only). `stop`: stop signals received
+    meanwhile; one ends the build before its commit (the old tree stays)."""
+    plan = Plan()
+    staging: Path | None = None
     try:
-        _write_files({staging / "new" / rel: data for rel, data in plan.writes.items()})
+        root_dev = os.stat(root).st_dev
+        for part in parts:
+            writes = _plan_part(part, root, root_dev, plan)
+            if writes:
+                staging = staging or _open_staging(root)
+                _write_files({staging / "new" / rel: data for rel, data in writes.items()})
+            del writes
+            if stop:
+                raise _Stopped
+        _plan_deletes(root, root_dev, plan)
+        if not plan.changed:
+            return plan, {}
+        staging = staging or _open_staging(root)
         for rel in sorted([*(r for r in plan.writes if r in plan.existed), *plan.deletes]):
             backup = staging / "old" / rel
             backup.parent.mkdir(parents=True, exist_ok=True)
@@ -350,13 +389,20 @@ def _stage(plan: Plan, root: Path) -> dict[str, object]:
             "deletes": plan.deletes,
             "new_dirs": _missing_dirs(plan, root),
         }
+        if stop:
+            raise _Stopped
         _write_journal(staging, journal)
-        return journal
+        return plan, journal
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
             raise WriteFailed(f"staging the new outputs failed ({exc.strerror or exc}); nothing was changed") from None
         raise
+
+
+class _Stopped(Exception):
+    """A stop signal came while parts were staged: the build ends before its commit."""
 
 
 def _missing_dirs(plan: Plan, root: Path) -> list[str]:
@@ -452,39 +498,58 @@ def recover(root: Path) -> str:
 def write_outputs(files: dict[str, str], out: Path | str) -> list[str]:
     """Switch the tree to `files` all-or-nothing; stale generated files go. Returns the paths
     changed. OutputRootError / WriteFailed: nothing changed (the old tree is intact)."""
+    return write_output_parts([files], out)
+
+
+def write_output_parts(parts: Iterable[dict[str, str]], out: Path | str) -> list[str]:
+    """write_outputs of the union of `parts`, which may still be rendering: the first part is
+    taken before the output root is locked, each later one is staged as soon as it comes,
+    and the tree switches after the last (a path in two parts is an error). An exception
+    from `parts` (a failed render) leaves the old tree, as does a stop signal received
+    before the commit, which is then handled once the staging directory is gone."""
+    parts = iter(parts)
+    first = next(parts, {})
     existed = Path(out).exists() or Path(out).is_symlink()
     root = output_root(out, create=True)
     done = False
     try:
-        with _locked(root), _stop_signals_deferred():
+        with _locked(root), _stop_signals_deferred() as stop:
             try:
                 recover(root)
             except OSError as exc:
                 raise WriteFailed(f"finishing an interrupted build in {root} failed: {exc}") from None
-            plan = _plan(files, root)
-            if not plan.changed:
-                done = True
-                return []
-            journal = _stage(plan, root)
             try:
-                _roll_forward(root, journal)
-            except BaseException as exc:
-                try:
-                    _undo(root, journal)
-                except OSError as undo_exc:
-                    raise WriteFailed(f"switching to the new outputs failed ({exc}) and undoing it failed too "
-                                      f"({undo_exc}); the next build or check finishes the interrupted one") from None
-                if isinstance(exc, OSError):
-                    raise WriteFailed(f"switching to the new outputs failed ({exc}); the old outputs are "
-                                      "back in place") from None
-                raise
-            _finish(root)
-            done = True
-            return plan.changed
+                plan, journal = _stage_parts(itertools.chain([first], parts), root, stop)
+            except _Stopped:
+                pass  # the signal held meanwhile is handled as this block ends
+            else:
+                if journal:
+                    _switch(root, journal)
+                done = True
+                return plan.changed
+        # a stop signal ended the build before its commit, and its handler did not raise
+        raise WriteFailed("stopped by a signal before the new outputs were committed; nothing was changed")
     finally:
         if not existed and not done:
             with contextlib.suppress(OSError):
                 root.rmdir()  # only if a failure left the directory we created empty
+
+
+def _switch(root: Path, journal: dict[str, object]) -> None:
+    """Apply a committed journal, or undo it if that fails; then remove the staging directory."""
+    try:
+        _roll_forward(root, journal)
+    except BaseException as exc:
+        try:
+            _undo(root, journal)
+        except OSError as undo_exc:
+            raise WriteFailed(f"switching to the new outputs failed ({exc}) and undoing it failed too "
+                              f"({undo_exc}); the next build or check finishes the interrupted one") from None
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"switching to the new outputs failed ({exc}); the old outputs are "
+                              "back in place") from None
+        raise
+    _finish(root)
 
 
 def _undo(root: Path, journal: dict[str, object]) -> None:

@@ -23,11 +23,15 @@ def _render(spec_text: str, tmp_path: Path) -> dict[str, str]:
 def test_same_spec_gives_byte_identical_files(tmp_path: Path) -> None:
     out = [tmp_path / "a", tmp_path / "b"]
     for target in out:
-        subprocess.run([sys.executable, "-m", "generators", "build", "--out", str(target)],
-                       check=True, cwd=ROOT, capture_output=True)
+        build = subprocess.run([sys.executable, "-m", "generators", "build", "--out", str(target)],
+                               check=True, cwd=ROOT, capture_output=True, text=True)
     files_a = {p.relative_to(out[0]): p.read_bytes() for p in out[0].rglob("*") if p.is_file()}
     files_b = {p.relative_to(out[1]): p.read_bytes() for p in out[1].rglob("*") if p.is_file()}
     assert files_a == files_b and len(files_a) >= 20
+    # the command writes the parts of two processes as they come: the files of one process
+    single = render_all(load_spec(SPEC_PATH), fork=False)
+    assert {p.as_posix(): data for p, data in files_a.items()} == {r: c.encode() for r, c in single.items()}
+    assert build.stdout.startswith(f"build: {len(single)} files from ")
 
 
 def test_committed_outputs_match_a_fresh_build(spec) -> None:

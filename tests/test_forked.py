@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,74 @@ def test_a_threads_shared_sequences_are_invisible_to_other_threads() -> None:
         leave.set()
         other.join()
     assert getattr(yamlout._local, "shared", None) is None
+
+
+# -- parts: a function returning an iterator, each item sent while the next is computed --------
+
+def _parts_slow_second() -> Iterator[object]:
+    yield os.getpid()
+    time.sleep(60)
+    yield "never read"
+
+
+def test_each_part_arrives_while_the_child_computes_the_next() -> None:
+    parts = forked.start(_parts_slow_second, fork=True).parts()
+    started = time.monotonic()
+    pid = next(parts)
+    assert pid != os.getpid() and time.monotonic() - started < 10  # not after the 60 s part
+    assert not _gone(pid)
+    parts.close()  # the caller stops reading: the child is killed and reaped
+    assert _gone(pid)
+
+
+def test_a_large_part_does_not_hold_the_child_back_until_it_is_read() -> None:
+    # 30 MB, thirty times the pipe: without the child's sender thread the child would wait
+    # in its write until the caller reads, and compute the next part only then
+    def two() -> Iterator[object]:
+        yield "x" * 30_000_000
+        yield time.monotonic()
+
+    parts = forked.start(two, fork=True).parts()
+    time.sleep(1.5)  # the caller is busy with its own half
+    reading = time.monotonic()
+    assert len(next(parts)) == 30_000_000
+    assert next(parts) < reading  # computed before the caller read the first part
+    assert list(parts) == []
+
+
+def test_a_failure_after_some_parts_is_raised_in_the_caller_after_them() -> None:
+    def fails_second() -> Iterator[object]:
+        yield {"a": "1"}
+        raise ValueError("slos[2]: no such indicator")
+
+    parts = forked.start(fails_second, fork=True).parts()
+    assert next(parts) == {"a": "1"}
+    with pytest.raises(ValueError, match=r"slos\[2\]: no such indicator"):
+        next(parts)
+
+
+def test_a_child_killed_between_parts_is_a_clear_error() -> None:
+    def dies_after_one() -> Iterator[object]:
+        yield "one"
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield "two"
+
+    parts = forked.start(dies_after_one, fork=True).parts()
+    assert next(parts) == "one"
+    with pytest.raises(forked.ChildFailed, match=r"without a whole result.*killed by SIGKILL"):
+        next(parts)
+
+
+def test_parts_without_fork_are_the_same_parts_in_the_caller() -> None:
+    def three() -> Iterator[object]:
+        yield from ({"n": str(i), "pid": os.getpid()} for i in range(3))
+
+    here = list(forked.start(three, fork=False).parts())
+    there = list(forked.start(three, fork=True).parts())
+    assert [p["n"] for p in here] == [p["n"] for p in there] == ["0", "1", "2"]
+    assert {p["pid"] for p in here} == {os.getpid()} and os.getpid() not in {p["pid"] for p in there}
+
+
+def test_result_of_a_function_with_parts_says_to_use_parts() -> None:
+    with pytest.raises(RuntimeError, match="parts"):
+        forked.start(lambda: iter([1, 2]), fork=True).result()

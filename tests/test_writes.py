@@ -517,3 +517,89 @@ def test_out_of_threads_while_staging_writes_with_fewer(tmp_path: Path, old_file
     assert count["n"] >= 5
     assert snapshot(root) == expected(new_files)
     assert not (root / ".generators-txn").exists()
+
+
+# -- parts: the build stages the files of each part as it comes, and switches after the last ----
+
+def _halves(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    rels = sorted(files)
+    return {r: files[r] for r in rels[::2]}, {r: files[r] for r in rels[1::2]}
+
+
+def test_parts_are_staged_as_they_come_and_switched_together(tmp_path: Path, old_files: dict[str, str],
+                                                            new_files: dict[str, str]) -> None:
+    root = seeded_root(tmp_path, old_files)
+    first, second = _halves(new_files)
+    seen: dict[str, object] = {}
+
+    def parts() -> Iterator[dict[str, str]]:
+        yield first
+        # while the second part renders: the tree is the old one, the first part's changes staged
+        outputs = {r: d for r, d in snapshot(root).items() if not r.startswith(STAGING + "/")}
+        seen["old tree"] = outputs == expected(old_files)
+        seen["staged"] = sorted(p.relative_to(root / STAGING / "new").as_posix()
+                                for p in (root / STAGING / "new").rglob("*") if p.is_file())
+        yield second
+
+    changed = writer.write_output_parts(parts(), root)
+    assert seen["old tree"] is True
+    assert seen["staged"] == sorted(r for r in first if first[r] != old_files.get(r))
+    assert snapshot(root) == expected(new_files)
+    assert changed == sorted([*(r for r in new_files if new_files[r] != old_files.get(r)),
+                              *(r for r in old_files if r not in new_files)])
+
+
+def test_a_part_that_fails_to_render_leaves_the_old_tree_and_no_staging(tmp_path: Path, old_files: dict[str, str],
+                                                                      new_files: dict[str, str]) -> None:
+    root = seeded_root(tmp_path, old_files)
+    first, _ = _halves(new_files)
+
+    def parts() -> Iterator[dict[str, str]]:
+        yield first
+        raise RuntimeError("the second process failed")
+
+    with pytest.raises(RuntimeError, match="second process failed"):
+        writer.write_output_parts(parts(), root)
+    assert snapshot(root) == expected(old_files)
+
+
+def test_a_path_in_two_parts_is_refused(tmp_path: Path, old_files: dict[str, str], new_files: dict[str, str]) -> None:
+    root = seeded_root(tmp_path, old_files)
+    first, second = _halves(new_files)
+    twice = next(iter(first))
+    with pytest.raises(WriteFailed, match=f"{twice} was rendered twice"):
+        writer.write_output_parts([first, {**second, twice: "other\n"}], root)
+    assert snapshot(root) == expected(old_files)
+
+
+@pytest.mark.parametrize("handler", ["cli", "records", "ignored"])
+def test_a_stop_signal_between_parts_ends_the_build_before_its_commit(
+        tmp_path: Path, old_files: dict[str, str], new_files: dict[str, str], handler: str) -> None:
+    """SIGTERM while the second process still renders: the build stops before the commit
+    (old tree, no staging) and the program's handler runs then; ignored, it changes nothing."""
+    root = seeded_root(tmp_path, old_files)
+    first, second = _halves(new_files)
+    got: list[int] = []
+    handlers = {"cli": cli._stop_on_sigterm, "records": lambda signum, frame: got.append(signum),
+                "ignored": signal.SIG_IGN}
+
+    def parts() -> Iterator[dict[str, str]]:
+        yield first
+        os.kill(os.getpid(), signal.SIGTERM)
+        yield second
+
+    previous = signal.signal(signal.SIGTERM, handlers[handler])
+    try:
+        if handler == "cli":
+            with pytest.raises(SystemExit) as info:
+                writer.write_output_parts(parts(), root)
+            assert info.value.code == 128 + signal.SIGTERM
+        elif handler == "records":
+            with pytest.raises(WriteFailed, match="stopped by a signal"):
+                writer.write_output_parts(parts(), root)
+            assert got == [signal.SIGTERM]
+        else:
+            writer.write_output_parts(parts(), root)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert snapshot(root) == expected(new_files if handler == "ignored" else old_files)
