@@ -37,6 +37,8 @@ def render_all(spec: Spec, fork: bool | None = None) -> dict[str, str]:
     files: dict[str, str] = {}
     with contextlib.closing(render_parts(spec, fork)) as parts:
         for part in parts:
+            for path in part.keys() & files.keys():
+                raise RuntimeError(f"{path} was rendered twice (a generator bug)")
             files.update(part)
     return dict(sorted(files.items()))
 
@@ -45,17 +47,18 @@ def render_parts(spec: Spec, fork: bool | None = None) -> Iterator[dict[str, str
     """render_all's files in parts, each as soon as it is rendered: this process's half, then
     the child's unit tests (most of the files), then its docs and SLO tests. A writer stages
     a part while the next renders (writing 2,700 files of a 100x build is a second of kernel
-    time). Without a child the whole second half is one part. Close it when not read to the end."""
+    time). Without a child everything is rendered before the first part is handed out. Close
+    it when not read to the end."""
     tests_and_docs = forked.start(lambda: _render_tests_and_docs(spec), fork)
     try:
-        yield _render_monitoring_and_packages(spec)
+        first = _render_monitoring_and_packages(spec)
         if tests_and_docs.forked:
+            yield first
             yield from tests_and_docs.parts()
-        else:  # one process: rendered here, before the writer locks the output tree
-            rest: dict[str, str] = {}
-            for part in tests_and_docs.parts():
-                rest.update(part)
-            yield rest
+        else:  # one process: all rendered with the first part, before a writer locks the tree
+            rest = list(tests_and_docs.parts())
+            yield first
+            yield from rest
     finally:
         tests_and_docs.cancel()
 

@@ -99,28 +99,43 @@ def output_root(out: Path | str, create: bool) -> Path:
     return path
 
 
+class _Held:
+    """Stop signals received inside _stop_signals_deferred; while `waiting` (for the next part
+    of the files, nothing being written) one raises _Stopped at once instead."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.waiting = False
+
+
 @contextlib.contextmanager
-def _stop_signals_deferred() -> Iterator[list[int]]:
+def _stop_signals_deferred() -> Iterator[_Held]:
     """SIGINT/SIGTERM arriving inside the block take effect (with the program's own handlers)
-    once the tree is consistent again; the block sees them in the list it gets. Python runs
+    once the tree is consistent again; the block sees them in what it gets. Python runs
     signal handlers in the main thread only, so this holds whichever thread the kernel picks;
     from another thread it cannot be arranged."""
-    received: list[int] = []
+    held = _Held()
     if threading.current_thread() is not threading.main_thread():
-        yield received
+        yield held
         return
+    previous: dict[int, object] = {}
 
     def hold(signum: int, frame: object) -> None:
-        if previous.get(signum) is not signal.SIG_IGN:  # ignored by the program: ignored here too
-            received.append(signum)
+        if previous.get(signum) is signal.SIG_IGN:  # ignored by the program: ignored here too
+            return
+        held.received.append(signum)
+        if held.waiting:  # a render or a stalled child must not delay the stop
+            held.waiting = False
+            raise _Stopped
 
-    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield received
+    try:  # inside: a signal between the two installations still finds both restored
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, hold)
+        yield held
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-        for signum in dict.fromkeys(received):
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
+        for signum in dict.fromkeys(held.received):
             signal.raise_signal(signum)
 
 
@@ -352,17 +367,33 @@ def _open_staging(root: Path) -> Path:
     return staging
 
 
-def _stage_parts(parts: Iterator[dict[str, str]], root: Path, stop: list[int]) -> tuple[Plan, dict[str, object]]:
+def _awaited(parts: Iterator[dict[str, str]], held: _Held) -> Iterator[dict[str, str]]:
+    """The parts, each awaited with stop signals taking effect at once (_Stopped)."""
+    while True:
+        held.waiting = True
+        try:
+            if held.received:
+                raise _Stopped
+            part = next(parts, None)
+        finally:
+            held.waiting = False
+        if part is None:
+            return
+        yield part
+
+
+def _stage_parts(parts: Iterator[dict[str, str]], root: Path, held: _Held) -> tuple[Plan, dict[str, object]]:
     """Plan and stage each part as it comes (the next one is rendered meanwhile), then the
     stale files' removal, the backups and the journal: the commit point. Until then the tree
     is untouched, and a failure removes the staging directory (made only once a file
-    changes: an up-to-date tree may be read-only). `stop`: stop signals received
-    meanwhile; one ends the build before its commit (the old tree stays)."""
+    changes: an up-to-date tree may be read-only). A stop signal ends the build before its
+    commit (the old tree stays): at once while a part is awaited, else after the step."""
     plan = Plan()
     staging: Path | None = None
+    stop = held.received
     try:
         root_dev = os.stat(root).st_dev
-        for part in parts:
+        for part in _awaited(parts, held):
             writes = _plan_part(part, root, root_dev, plan)
             if writes:
                 staging = staging or _open_staging(root)
@@ -513,13 +544,13 @@ def write_output_parts(parts: Iterable[dict[str, str]], out: Path | str) -> list
     root = output_root(out, create=True)
     done = False
     try:
-        with _locked(root), _stop_signals_deferred() as stop:
+        with _locked(root), _stop_signals_deferred() as held:
             try:
                 recover(root)
             except OSError as exc:
                 raise WriteFailed(f"finishing an interrupted build in {root} failed: {exc}") from None
             try:
-                plan, journal = _stage_parts(itertools.chain([first], parts), root, stop)
+                plan, journal = _stage_parts(itertools.chain([first], parts), root, held)
             except _Stopped:
                 pass  # the signal held meanwhile is handled as this block ends
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import random
 import signal
@@ -603,3 +604,75 @@ def test_a_stop_signal_between_parts_ends_the_build_before_its_commit(
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert snapshot(root) == expected(new_files if handler == "ignored" else old_files)
+
+
+def test_a_stop_signal_while_a_part_is_awaited_takes_effect_at_once(tmp_path: Path, old_files: dict[str, str],
+                                                                    new_files: dict[str, str]) -> None:
+    """The second process stalls (stopped, swapping, slow): SIGTERM must not wait for its next
+    part (found by review: the build waited as long as the child did, holding the lock)."""
+    import threading
+
+    from generators import forked
+
+    root = seeded_root(tmp_path, old_files)
+    first, second = _halves(new_files)
+
+    def stalls() -> Iterator[dict[str, str]]:
+        yield second
+        time.sleep(60)
+        yield {"never/sent.yml": "x\n"}
+
+    child_parts = forked.start(stalls, fork=True).parts()
+    previous = signal.signal(signal.SIGTERM, cli._stop_on_sigterm)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    started = time.monotonic()
+    try:
+        timer.start()
+        with pytest.raises(SystemExit) as info:
+            writer.write_output_parts(itertools.chain([first], child_parts), root)
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGTERM, previous)
+    assert info.value.code == 128 + signal.SIGTERM and time.monotonic() - started < 10
+    assert snapshot(root) == expected(old_files)
+    child_parts.close()
+
+
+def test_a_signal_while_the_handlers_are_installed_is_not_lost(tmp_path: Path, old_files: dict[str, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT between installing the two holding handlers (found by review: a NameError, and
+    SIGINT left on the holding handler for good)."""
+    root = seeded_root(tmp_path, old_files)
+    real_signal = signal.signal
+
+    def install(signum: int, handler: object) -> object:
+        previous = real_signal(signum, handler)  # type: ignore[arg-type]
+        if signum == signal.SIGINT and getattr(handler, "__name__", "") == "hold":
+            signal.raise_signal(signal.SIGINT)
+        return previous
+
+    monkeypatch.setattr(writer.signal, "signal", install)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(old_files, root)
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert snapshot(root) == expected(old_files)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_path_in_two_parts_of_the_render_is_refused_with_and_without_fork(
+        tmp_path: Path, old_files: dict[str, str], monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    from generators import outputs
+
+    def twice(spec: object) -> Iterator[dict[str, str]]:
+        yield {"alerts/tests/x.test.yml": "one\n"}
+        yield {"alerts/tests/x.test.yml": "two\n"}
+
+    monkeypatch.setattr(outputs, "_render_tests_and_docs", twice)
+    spec = load_spec(SPEC_PATH)
+    with pytest.raises(RuntimeError, match="rendered twice"):
+        outputs.render_all(spec, fork=fork)
+    root = seeded_root(tmp_path, old_files)
+    with pytest.raises(WriteFailed, match="rendered twice"):
+        writer.write_output_parts(outputs.render_parts(spec, fork=fork), root)
+    assert snapshot(root) == expected(old_files)
