@@ -64,8 +64,13 @@ class Pending(Generic[T]):
     def __init__(self, function: Callable[[], T], fork: bool) -> None:
         self._function: Callable[[], T] | None = function
         self._child: _Child | None = None
+        self._finalizer: weakref.finalize | None = None  # type: ignore[type-arg]
         if fork:
-            self._fork(function)
+            try:
+                self._fork(function)
+            except BaseException:  # a signal held across the fork, delivered as it ends
+                self.cancel()  # this object never reaches the caller: its child must not outlive it
+                raise
 
     def _fork(self, function: Callable[[], T]) -> None:
         _flush_stdio()  # else the child's exit could write the caller's buffered output again
@@ -137,15 +142,16 @@ class Pending(Generic[T]):
         if self._child is None:
             raise RuntimeError("result(), parts() or cancel() was already called")
         child, self._child = self._child, None
-        self._finalizer.detach()
-        return child
+        return child  # the finalizer stays: it stops the child if the taker is interrupted
 
     def cancel(self) -> None:
-        """Stop the child if it still runs (the caller failed and does not want its result)."""
+        """Stop the child if it still runs (the caller failed and does not want its result).
+        Also after result() or parts() took the child: a signal's exception can cut their own
+        stop() short, and this is the caller's cleanup."""
         self._function = None
-        if self._child is not None:
-            self._child = None
-            self._finalizer()
+        self._child = None
+        if self._finalizer is not None:
+            self._finalizer()  # at most once; stop() itself is idempotent
 
 
 def start(function: Callable[[], T], fork: bool | None = None) -> Pending[T]:

@@ -118,25 +118,50 @@ def _stop_signals_deferred() -> Iterator[_Held]:
     if threading.current_thread() is not threading.main_thread():
         yield held
         return
-    previous: dict[int, object] = {}
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in stops}  # known before hold can run
 
     def hold(signum: int, frame: object) -> None:
-        if previous.get(signum) is signal.SIG_IGN:  # ignored by the program: ignored here too
+        if previous[signum] is signal.SIG_IGN:  # ignored by the program: ignored here too
             return
         held.received.append(signum)
         if held.waiting:  # a render or a stalled child must not delay the stop
             held.waiting = False
             raise _Stopped
 
-    try:  # inside: a signal between the two installations still finds both restored
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, hold)
+    # the handlers are swapped with both signals blocked: one arriving between the two
+    # swaps would otherwise run a half-installed set (a handler runs at the next bytecode,
+    # signal.signal() itself included) and could leave SIGTERM held for good
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        _install(dict.fromkeys(stops, hold), previous)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
         yield held
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+        try:
+            _install(previous, {})
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile: the program's handlers
         for signum in dict.fromkeys(held.received):
             signal.raise_signal(signum)
+
+
+def _install(handlers: dict[int, object], undo: dict[int, object]) -> None:
+    """signal.signal for each; if one raises (a handler already pending runs inside it), the
+    ones installed go back to `undo` first."""
+    done = []
+    try:
+        for signum, handler in handlers.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
+            done.append(signum)
+    except BaseException:
+        for signum in done:
+            if signum in undo:
+                signal.signal(signum, signal.SIG_DFL if undo[signum] is None else undo[signum])  # type: ignore[arg-type]
+        raise
 
 
 @contextlib.contextmanager

@@ -410,3 +410,20 @@ def test_parts_without_fork_are_the_same_parts_in_the_caller() -> None:
 def test_result_of_a_function_with_parts_says_to_use_parts() -> None:
     with pytest.raises(RuntimeError, match="parts"):
         forked.start(lambda: iter([1, 2]), fork=True).result()
+
+
+def test_a_signal_held_across_the_fork_kills_the_child_it_interrupts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT held during the fork is delivered as start() ends, before the caller has the
+    Pending: the child must not live on while the exception is kept (found by review)."""
+    real_init = forked._Child.__init__
+    pids: list[int] = []
+
+    def init(self: forked._Child, pid: int, read: int, owner: object) -> None:
+        real_init(self, pid, read, owner)  # type: ignore[arg-type]
+        pids.append(pid)
+        signal.raise_signal(signal.SIGINT)  # blocked here: delivered when start() unblocks it
+
+    monkeypatch.setattr(forked._Child, "__init__", init)
+    with pytest.raises(KeyboardInterrupt) as info:
+        forked.start(lambda: time.sleep(60), fork=True)
+    assert pids and _gone(pids[0]) and info.value is not None  # the exception (and its frames) still held

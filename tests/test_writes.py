@@ -676,3 +676,80 @@ def test_a_path_in_two_parts_of_the_render_is_refused_with_and_without_fork(
     with pytest.raises(WriteFailed, match="rendered twice"):
         writer.write_output_parts(outputs.render_parts(spec, fork=fork), root)
     assert snapshot(root) == expected(old_files)
+
+
+def _signal_shim(monkeypatch: pytest.MonkeyPatch, when: object) -> None:
+    """writer's signal module, with signal.signal raising SIGINT right after the swaps `when`
+    picks: a Ctrl-C landing between the two handlers' swaps (found by review)."""
+    import types
+
+    real = signal.signal
+    shim = types.ModuleType("signal_shim")
+    shim.__dict__.update(signal.__dict__)
+
+    def swap(signum: int, handler: object) -> object:
+        old = real(signum, handler)  # type: ignore[arg-type]
+        if when(signum, handler, old):  # type: ignore[operator]
+            signal.raise_signal(signal.SIGINT)
+        return old
+
+    shim.signal = swap  # type: ignore[attr-defined]
+    monkeypatch.setattr(writer, "signal", shim)
+
+
+def _named(handler: object, name: str) -> bool:
+    return getattr(handler, "__name__", "") == name
+
+
+def test_a_signal_between_the_two_restorations_leaves_both_handlers_restored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = signal.signal(signal.SIGTERM, cli._stop_on_sigterm)
+    try:
+        _signal_shim(monkeypatch, lambda signum, handler, old: signum == signal.SIGINT and _named(old, "hold"))
+        with pytest.raises(KeyboardInterrupt):
+            write_outputs({"a/x.txt": "generated from thresholds.yaml\n"}, tmp_path)
+        monkeypatch.undo()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is cli._stop_on_sigterm
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_an_ignored_sigint_while_the_handlers_are_swapped_does_not_stop_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _signal_shim(monkeypatch, lambda signum, handler, old: signum == signal.SIGINT and _named(handler, "hold"))
+        assert write_outputs({"a/x.txt": "generated from thresholds.yaml\n"}, tmp_path) == ["a/x.txt"]
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGINT, previous)
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_a_signal_as_the_last_part_arrives_still_reaps_the_child(
+        tmp_path: Path, old_files: dict[str, str], new_files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C just as parts() stops its finished child (found by review: a zombie and two fds
+    until the next build)."""
+    from generators import forked, outputs
+
+    root = seeded_root(tmp_path, old_files)
+    real_stop = forked._Child.stop
+    stopped: list[int] = []
+
+    def stop(self: forked._Child, kill: bool = True) -> str:
+        if sys._getframe(1).f_code.co_name == "parts" and not stopped:
+            stopped.append(self.pid)
+            signal.raise_signal(signal.SIGINT)  # lands before stop() blocks signals
+        return real_stop(self, kill)
+
+    monkeypatch.setattr(forked._Child, "stop", stop)
+    fds = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt), contextlib.closing(outputs.render_parts(load_spec(SPEC_PATH),
+                                                                                   fork=True)) as parts:
+        writer.write_output_parts(parts, root)
+    assert stopped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(stopped[0], os.WNOHANG)  # reaped, not a zombie
+    assert not forked._CHILDREN and set(os.listdir("/proc/self/fd")) <= fds
+    assert snapshot(root) == expected(old_files)
