@@ -119,7 +119,8 @@ def _stop_signals_deferred() -> Iterator[_Held]:
         yield held
         return
     stops = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.getsignal(signum) for signum in stops}  # known before hold can run
+    # known before hold can run; None (set outside Python) is restored as the default
+    previous = {signum: _or_default(signal.getsignal(signum)) for signum in stops}
 
     def hold(signum: int, frame: object) -> None:
         if previous[signum] is signal.SIG_IGN:  # ignored by the program: ignored here too
@@ -142,25 +143,28 @@ def _stop_signals_deferred() -> Iterator[_Held]:
     finally:
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
         try:
-            _install(previous, {})
+            _install(previous, previous)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile: the program's handlers
         for signum in dict.fromkeys(held.received):
             signal.raise_signal(signum)
 
 
-def _install(handlers: dict[int, object], undo: dict[int, object]) -> None:
+def _or_default(handler: object) -> object:
+    return signal.SIG_DFL if handler is None else handler
+
+
+def _install(handlers: dict[int, object], previous: dict[int, object]) -> None:
     """signal.signal for each; if one raises (a handler already pending runs inside it), the
-    ones installed go back to `undo` first."""
+    ones installed go back to `previous` first."""
     done = []
     try:
         for signum, handler in handlers.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
+            signal.signal(signum, handler)  # type: ignore[arg-type]
             done.append(signum)
     except BaseException:
         for signum in done:
-            if signum in undo:
-                signal.signal(signum, signal.SIG_DFL if undo[signum] is None else undo[signum])  # type: ignore[arg-type]
+            signal.signal(signum, previous[signum])  # type: ignore[arg-type]
         raise
 
 
@@ -415,17 +419,14 @@ def _stage_parts(parts: Iterator[dict[str, str]], root: Path, held: _Held) -> tu
     commit (the old tree stays): at once while a part is awaited, else after the step."""
     plan = Plan()
     staging: Path | None = None
-    stop = held.received
     try:
         root_dev = os.stat(root).st_dev
-        for part in _awaited(parts, held):
+        for part in _awaited(parts, held):  # it also ends the loop on a signal held meanwhile
             writes = _plan_part(part, root, root_dev, plan)
             if writes:
                 staging = staging or _open_staging(root)
                 _write_files({staging / "new" / rel: data for rel, data in writes.items()})
-            del writes
-            if stop:
-                raise _Stopped
+            del writes  # the part's bytes, freed before the wait for the next part
         _plan_deletes(root, root_dev, plan)
         if not plan.changed:
             return plan, {}
@@ -445,7 +446,7 @@ def _stage_parts(parts: Iterator[dict[str, str]], root: Path, held: _Held) -> tu
             "deletes": plan.deletes,
             "new_dirs": _missing_dirs(plan, root),
         }
-        if stop:
+        if held.received:
             raise _Stopped
         _write_journal(staging, journal)
         return plan, journal
