@@ -147,20 +147,19 @@ def text_tokens(text: str) -> set[str]:
     return set(text.translate(_BLANK_OTHERS).split())
 
 
-def numbers_in(text: str, tokens: set[str] | None = None) -> set[str]:
-    """set(NUMBER_RE.findall(text)), much faster on a large text: NUMBER_RE matches only at
+def numbers_in(tokens: set[str]) -> set[str]:
+    """set(NUMBER_RE.findall(text)) for tokens = text_tokens(text): NUMBER_RE matches only at
     the start of a maximal run of digits and dots (anywhere else a digit or dot precedes),
-    and there it matches the run's leading number when the run starts with a digit.
-    `tokens`: text_tokens(text), when the caller has them."""
-    runs = {run for token in (text_tokens(text) if tokens is None else tokens)
-            for run in _NUMBER_RUN_RE.findall(token)}
+    and there it matches the run's leading number when the run starts with a digit."""
+    runs = {run for token in tokens for run in _NUMBER_RUN_RE.findall(token)}
     return {match.group() for run in runs if (match := _LEADING_NUMBER_RE.match(run))}
 
 
-def words_in(text: str, tokens: set[str] | None = None) -> set[str]:
-    """What WORD_RE finds in `text`, and sentinel prefixes in any case, lowered (a prefix
-    must differ from the text's words in lower case too: dashboards lower it)."""
-    return {w for token in (text_tokens(text) if tokens is None else tokens) if "qz" in token.lower()
+def words_in(tokens: set[str]) -> set[str]:
+    """For tokens = text_tokens(text): what WORD_RE finds in the text, and sentinel prefixes
+    in any case, lowered (a prefix must differ from the text's words in lower case too:
+    dashboards lower it)."""
+    return {w for token in tokens if "qz" in token.lower()
             for w in (*WORD_RE.findall(token), *(x.lower() for x in _ANY_CASE_PREFIX_RE.findall(token)))}
 
 
@@ -168,8 +167,8 @@ def choose_sentinels(spec: Spec, real_text: str) -> Sentinels:
     """Sentinels that occur nowhere in the real render and never share a number with
     each other (numbers are compared whole, as Templater finds them: linear in the spec)."""
     tokens = text_tokens(real_text)
-    numbers_in_text = numbers_in(real_text, tokens)
-    words_in_text = words_in(real_text, tokens)
+    numbers_in_text = numbers_in(tokens)
+    words_in_text = words_in(tokens)
     prefix = next(p for p in (f"Qz{n}xpfx" for n in range(len(words_in_text) + 1))
                   if p not in words_in_text and p.lower() not in words_in_text)
     selectors: dict[tuple[str, str], str] = {}
