@@ -132,10 +132,12 @@ def render_alertmanager_config(spec: Spec) -> dict[str, Any]:
     }
 
 
-def render_alertmanager(spec: Spec) -> dict[str, str]:
+def render_alertmanager(spec: Spec, config: dict[str, Any] | None = None) -> dict[str, str]:
+    """`config`: render_alertmanager_config(spec), when the caller has it (the Kubernetes
+    Secret repackages the same tree)."""
     if spec.routing is None:
         return {}
     return {
-        CONFIG_FILE: dump_yaml(render_alertmanager_config(spec)),
+        CONFIG_FILE: dump_yaml(render_alertmanager_config(spec) if config is None else config),
         TEMPLATE_FILE: _TEMPLATE_SOURCE.read_text(encoding="utf-8"),
     }

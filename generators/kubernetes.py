@@ -85,8 +85,8 @@ def _rewrite_files(node: Any, paths: dict[str, str], secret: str) -> Any:
 
 def alertmanager_secret(spec: Spec, files: dict[str, str], config: dict[str, Any] | None = None
                         ) -> tuple[str, dict[str, Any]]:
-    """`config`: the tree behind files[CONFIG_FILE] when the caller has it (building it again
-    costs 1% of parsing that file back at 100x); else the file is parsed."""
+    """`config`: the tree behind files[CONFIG_FILE] when the caller has it (parsing the file
+    back cost 0.2 s at 100x); else the file is parsed."""
     secret = spec.packaging.credentials_secret
     paths = credential_keys(spec)
     if config is None:

@@ -75,11 +75,11 @@ def _render_monitoring_and_packages(spec: Spec) -> dict[str, str]:
         data = render_monitoring_data(spec)
         monitoring = monitoring_files(data)
         files = dict(monitoring)
-        files.update(render_alertmanager(spec))  # the Kubernetes Secret repackages it
+        # one config tree for the file and for the Kubernetes Secret that repackages it
+        config = render_alertmanager_config(spec) if spec.routing is not None else None
+        files.update(render_alertmanager(spec, config))
         files.update(render_deployment_files(spec.deployment))
         files.update(render_mixin(spec, render_monitoring_data, data, "\n".join(monitoring.values())))
-        # the Secret's config from the tree, built again, not parsed back from the file
-        config = render_alertmanager_config(spec) if spec.routing is not None else None
         files.update(render_kubernetes(spec, files, data.rule_groups(), config))
         files.update(render_ruler(spec, files, data.rule_groups()))
     return files
